@@ -1,0 +1,124 @@
+# cipherline build. Plain GNU make: one static library of the modules, one binary,
+# one test runner, and variant builds (ASan+UBSan, clang) in their own folders.
+#
+#   make            build/cipherline and build/libcipherline.a
+#   make check      deps, then every test: gcc -Werror, ASan+UBSan, clang -Werror
+#   make bench      benchmarks against libsrtp2 and the raw OpenSSL floor
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
+#   make run        deps, build, then start cipherline
+
+BUILD   ?= build
+CC      ?= cc
+OPT     ?= -O2
+SAN     ?=
+WERROR  ?=
+FUZZ_SECONDS ?= 30
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-unused-parameter
+CFLAGS_ALL := -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) -Isrc -MMD -MP $(CFLAGS)
+ifneq ($(WERROR),)
+CFLAGS_ALL += -Werror
+endif
+ifneq ($(SAN),)
+CFLAGS_ALL += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=address,undefined
+endif
+
+LIBS      := -lcrypto
+TEST_LIBS := $(shell pkg-config --libs libsrtp2 2>/dev/null || echo -lsrtp2) -lcrypto
+
+LIB_SRC   := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c))
+TEST_SRC  := $(sort $(wildcard tests/*.c))
+TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+FUZZ_SRC  := $(sort $(wildcard fuzz/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIB       := $(BUILD)/libcipherline.a
+BIN       := $(BUILD)/cipherline
+TESTBIN   := $(BUILD)/tests/run
+NOALLOC   := $(BUILD)/tests/noalloc
+TOOLS     := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
+BENCHBIN  := $(BUILD)/bench/bench_srtp
+
+.PHONY: all tests check check-gcc check-asan check-clang bench fuzz run deps clean
+.DEFAULT_GOAL := all
+
+all: $(BIN) $(LIB)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB): $(call obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(call obj,$(CLI_SRC)) $(LIB)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRC)) $(LIB) $(LIBS)
+
+# The test runner links libsrtp2 as an oracle; the product never does.
+$(TESTBIN): $(call obj,$(TEST_SRC)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $(call obj,$(TEST_SRC)) $(LIB) $(TEST_LIBS)
+
+# The allocation counter interposes malloc, so it is never built with ASan.
+$(NOALLOC): $(call obj,tests/noalloc/noalloc.c) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(BENCHBIN): $(call obj,$(BENCH_SRC)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+tests: $(BIN) $(TESTBIN) $(TOOLS) $(if $(SAN),,$(NOALLOC))
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	$(MAKE) check-gcc check-asan check-clang
+	sh tests/run-all.sh build build/asan
+
+check-gcc:
+	$(MAKE) BUILD=build WERROR=1 tests
+check-asan:
+	$(MAKE) BUILD=build/asan SAN=1 OPT=-O1 WERROR=1 tests
+# clang must build warning-free too; its objects are not run.
+check-clang:
+	$(MAKE) BUILD=build/clang CC=clang WERROR=1 all build/clang/tests/run
+
+bench: deps
+	$(MAKE) BUILD=build $(BENCHBIN) $(BIN)
+	build/bench/bench_srtp
+
+# libFuzzer targets, clang only, each run for FUZZ_SECONDS on its seed corpus copy.
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined
+FUZZ_LIB_SRC := $(LIB_SRC)
+fuzz: deps
+	@mkdir -p build/fuzz
+	@set -e; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  clang $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $(FUZZ_LIB_SRC) -lcrypto; \
+	  mkdir -p build/fuzz/corpus/$$n; \
+	  if [ -d fuzz/corpus/$$n ]; then cp -r fuzz/corpus/$$n/. build/fuzz/corpus/$$n/; fi; \
+	  echo "== fuzz $$n for $(FUZZ_SECONDS)s"; \
+	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build/fuzz/corpus/$$n 2>&1 | tail -n 12; \
+	done
+
+run: deps all
+	$(BIN) version
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

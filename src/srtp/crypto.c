@@ -1,0 +1,213 @@
+/* SRTP crypto primitives over OpenSSL EVP: key derivation (RFC 3711 §4.3, RFC 6188
+ * §4, RFC 7714 §11), AES-CTR, AES-f8 (RFC 3711 §4.1.2), and keying of the per-stream
+ * contexts. Contexts are keyed here once; the packet path only resets IVs. */
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "srtp_int.h"
+
+static const EVP_CIPHER *aes_cipher(enum cl_srtp_cipher c, size_t key_len)
+{
+	switch (c) {
+	case CL_SRTP_CIPHER_AES_CM:
+		return key_len == 32 ? EVP_aes_256_ctr() :
+		       key_len == 24 ? EVP_aes_192_ctr() : EVP_aes_128_ctr();
+	case CL_SRTP_CIPHER_AES_GCM:
+		return key_len == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm();
+	case CL_SRTP_CIPHER_AES_F8:
+		return EVP_aes_128_ecb();
+	default:
+		return NULL;
+	}
+}
+
+int cl_srtp_aes_cm_keystream(const uint8_t *key, size_t key_len, const uint8_t iv[16],
+			     uint8_t *out, size_t n)
+{
+	const EVP_CIPHER *c = aes_cipher(CL_SRTP_CIPHER_AES_CM, key_len);
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int err = EIO, ol;
+
+	if (!ctx)
+		return ENOMEM;
+	if (key_len != 16 && key_len != 24 && key_len != 32) {
+		err = EINVAL;
+		goto out;
+	}
+	memset(out, 0, n);
+	if (EVP_EncryptInit_ex2(ctx, c, key, iv, NULL) != 1 ||
+	    EVP_EncryptUpdate(ctx, out, &ol, out, (int)n) != 1)
+		goto out;
+	err = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return err;
+}
+
+int cl_srtp_kdf(const uint8_t *mkey, size_t mkey_len, const uint8_t *msalt, size_t msalt_len,
+		uint8_t label, uint64_t r, uint8_t *out, size_t n)
+{
+	uint8_t iv[16] = { 0 };
+
+	if (msalt_len > 14)
+		return EINVAL;
+	/* x = key_id XOR master_salt, key_id = label || r (56 bits) right-aligned in
+	 * the 112-bit salt; IV = x * 2^16. A 96-bit GCM master salt is taken as its
+	 * first 96 bits with 16 zero bits after it (RFC 7714 §11, as libsrtp does). */
+	memcpy(iv, msalt, msalt_len);
+	iv[7] ^= label;
+	for (int i = 0; i < 6; i++)
+		iv[13 - i] ^= (uint8_t)(r >> (8 * i));
+	return cl_srtp_aes_cm_keystream(mkey, mkey_len, iv, out, n);
+}
+
+int cl_srtp_keys_init(struct cl_srtp_keys *ks, const struct cl_srtp_suite *su)
+{
+	memset(ks, 0, sizeof(*ks));
+	if (su->cipher == CL_SRTP_CIPHER_NULL)
+		return 0;
+	ks->enc = EVP_CIPHER_CTX_new();
+	if (!ks->enc)
+		return ENOMEM;
+	if (su->cipher == CL_SRTP_CIPHER_AES_F8) {
+		ks->f8iv = EVP_CIPHER_CTX_new();
+		if (!ks->f8iv)
+			return ENOMEM;
+	}
+	return 0;
+}
+
+void cl_srtp_keys_clear(struct cl_srtp_keys *ks)
+{
+	/* EVP_CIPHER_CTX_free cleanses the key schedule. */
+	EVP_CIPHER_CTX_free(ks->enc);
+	EVP_CIPHER_CTX_free(ks->f8iv);
+	OPENSSL_cleanse(ks, sizeof(*ks));
+}
+
+int cl_srtp_keys_set(struct cl_srtp_keys *ks, const struct cl_srtp_suite *su,
+		     const uint8_t *enc_key, const uint8_t *salt, const uint8_t *auth_key)
+{
+	const EVP_CIPHER *c = aes_cipher(su->cipher, su->key_len);
+	int err = EIO;
+
+	ks->ready = false;
+	memcpy(ks->salt, salt, su->salt_len);
+	if (auth_key && su->auth_key_len && cl_hmac_sha1_init(&ks->mac, auth_key, su->auth_key_len))
+		return EINVAL;
+	if (!c)
+		goto done;
+	if (EVP_EncryptInit_ex2(ks->enc, c, enc_key, NULL, NULL) != 1)
+		return EIO;
+	if (su->cipher == CL_SRTP_CIPHER_AES_F8) {
+		/* §4.1.2.2: m = k_s || 0x555..5, padded to the key length; IV' uses k_e XOR m. */
+		uint8_t m[16];
+
+		memset(m, 0x55, sizeof(m));
+		memcpy(m, salt, su->salt_len);
+		for (size_t i = 0; i < sizeof(m); i++)
+			m[i] ^= enc_key[i];
+		err = EVP_EncryptInit_ex2(ks->f8iv, c, m, NULL, NULL) == 1 ? 0 : EIO;
+		OPENSSL_cleanse(m, sizeof(m));
+		if (err)
+			return err;
+		EVP_CIPHER_CTX_set_padding(ks->enc, 0);
+		EVP_CIPHER_CTX_set_padding(ks->f8iv, 0);
+	}
+done:
+	ks->ready = true;
+	return 0;
+}
+
+int cl_srtp_keys_derive(struct cl_srtp_keys *ks, const struct cl_srtp_suite *su,
+			const struct cl_srtp_mkey *mk, bool rtcp, uint64_t r)
+{
+	uint8_t ek[CL_SRTP_MAX_KEY_LEN], salt[CL_SRTP_MAX_SALT_LEN], ak[20];
+	uint8_t base = rtcp ? CL_SRTP_LABEL_RTCP_ENC : CL_SRTP_LABEL_RTP_ENC;
+	int err;
+
+	err = cl_srtp_kdf(mk->key, su->key_len, mk->salt, su->salt_len, base, r, ek, su->key_len);
+	if (!err)
+		err = cl_srtp_kdf(mk->key, su->key_len, mk->salt, su->salt_len, base + 2, r,
+				  salt, su->salt_len);
+	if (!err && su->auth_key_len)
+		err = cl_srtp_kdf(mk->key, su->key_len, mk->salt, su->salt_len, base + 1, r,
+				  ak, su->auth_key_len);
+	if (!err)
+		err = cl_srtp_keys_set(ks, su, ek, salt, su->auth_key_len ? ak : NULL);
+	if (!err)
+		ks->r = r;
+	OPENSSL_cleanse(ek, sizeof(ek));
+	OPENSSL_cleanse(salt, sizeof(salt));
+	OPENSSL_cleanse(ak, sizeof(ak));
+	return err;
+}
+
+int cl_srtp_ctr_crypt(struct cl_srtp_keys *ks, const uint8_t iv[16], uint8_t *buf, size_t n)
+{
+	int ol;
+
+	if (EVP_EncryptInit_ex2(ks->enc, NULL, NULL, iv, NULL) != 1)
+		return EIO;
+	if (n && EVP_EncryptUpdate(ks->enc, buf, &ol, buf, (int)n) != 1)
+		return EIO;
+	return 0;
+}
+
+int cl_srtp_f8_crypt(struct cl_srtp_keys *ks, const uint8_t iv[16], uint8_t *buf, size_t n)
+{
+	uint8_t ivp[16], s[16] = { 0 }, in[16];
+	int ol;
+
+	/* §4.1.2.1: IV' = E(k_e XOR m, IV); S(j) = E(k_e, IV' XOR j XOR S(j-1)). */
+	if (EVP_EncryptUpdate(ks->f8iv, ivp, &ol, iv, 16) != 1)
+		return EIO;
+	for (uint32_t j = 0; (size_t)j * 16 < n; j++) {
+		size_t off = (size_t)j * 16, take = CL_MIN((size_t)16, n - off);
+
+		for (int b = 0; b < 16; b++)
+			in[b] = ivp[b] ^ s[b];
+		in[12] ^= (uint8_t)(j >> 24);
+		in[13] ^= (uint8_t)(j >> 16);
+		in[14] ^= (uint8_t)(j >> 8);
+		in[15] ^= (uint8_t)j;
+		if (EVP_EncryptUpdate(ks->enc, s, &ol, in, 16) != 1)
+			return EIO;
+		for (size_t b = 0; b < take; b++)
+			buf[off + b] ^= s[b];
+	}
+	return 0;
+}
+
+int cl_srtp_gcm_seal(struct cl_srtp_keys *ks, const uint8_t iv[12], const struct cl_srtp_aad *aad,
+		     uint8_t *buf, size_t n, uint8_t *tag, size_t taglen)
+{
+	int ol;
+
+	if (EVP_EncryptInit_ex2(ks->enc, NULL, NULL, iv, NULL) != 1 ||
+	    EVP_EncryptUpdate(ks->enc, NULL, &ol, aad->a, (int)aad->alen) != 1 ||
+	    (aad->blen && EVP_EncryptUpdate(ks->enc, NULL, &ol, aad->b, (int)aad->blen) != 1) ||
+	    (n && EVP_EncryptUpdate(ks->enc, buf, &ol, buf, (int)n) != 1) ||
+	    EVP_EncryptFinal_ex(ks->enc, buf + n, &ol) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ks->enc, EVP_CTRL_AEAD_GET_TAG, (int)taglen, tag) != 1)
+		return EIO;
+	return 0;
+}
+
+int cl_srtp_gcm_open(struct cl_srtp_keys *ks, const uint8_t iv[12], const struct cl_srtp_aad *aad,
+		     uint8_t *buf, size_t n, uint8_t *tag, size_t taglen)
+{
+	int ol;
+
+	if (EVP_DecryptInit_ex2(ks->enc, NULL, NULL, iv, NULL) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ks->enc, EVP_CTRL_AEAD_SET_TAG, (int)taglen, tag) != 1 ||
+	    EVP_DecryptUpdate(ks->enc, NULL, &ol, aad->a, (int)aad->alen) != 1 ||
+	    (aad->blen && EVP_DecryptUpdate(ks->enc, NULL, &ol, aad->b, (int)aad->blen) != 1) ||
+	    (n && EVP_DecryptUpdate(ks->enc, buf, &ol, buf, (int)n) != 1))
+		return EIO;
+	/* The provider compares the tag with CRYPTO_memcmp. */
+	if (EVP_DecryptFinal_ex(ks->enc, buf + n, &ol) != 1)
+		return CL_SRTP_ERR_AUTH;
+	return 0;
+}
