@@ -79,7 +79,7 @@ $(BENCHBIN): $(call obj,$(BENCH_SRC)) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-tests: $(BIN) $(TESTBIN) $(TOOLS) $(if $(SAN),,$(NOALLOC))
+tests: $(BIN) $(TESTBIN) $(TOOLS) $(if $(SAN),,$(if $(wildcard tests/noalloc/noalloc.c),$(NOALLOC)))
 
 deps:
 	@sh scripts/deps.sh

@@ -176,7 +176,9 @@ static inline int key_for_mki(const struct cl_srtp *s, const uint8_t *mki, size_
 	return CL_SRTP_ERR_MKI;
 }
 
-/* Finds the stream of ssrc, or the free slot it would take (*fresh). NULL: full. */
+/* Finds the stream of ssrc, or the slot a new SSRC would take (*fresh). When the
+ * session is full that is the scratch slot: the packet is still authenticated, so a
+ * forgery counts as "auth" and only a genuine new SSRC as "streams". */
 static inline struct cl_srtp_stream *rx_stream(struct cl_srtp *s, uint32_t ssrc, bool *fresh)
 {
 	struct cl_srtp_stream *st = cl_srtp_stream_find(s, ssrc);
@@ -184,12 +186,21 @@ static inline struct cl_srtp_stream *rx_stream(struct cl_srtp *s, uint32_t ssrc,
 	*fresh = st == NULL;
 	if (!st) {
 		st = cl_srtp_stream_free_slot(s);
-		if (st) {
-			st->rtp.init = false;
-			st->rtcp.init = false;
-		}
+		if (!st)
+			st = &s->streams[s->nstreams];
+		st->rtp.init = false;
+		st->rtcp.init = false;
 	}
 	return st;
+}
+
+/* Takes the slot rx_stream chose for a new SSRC once its packet authenticated. */
+static inline int rx_claim(struct cl_srtp *s, struct cl_srtp_stream *st, uint32_t ssrc)
+{
+	if (st == &s->streams[s->nstreams])
+		return CL_SRTP_ERR_STREAMS;
+	cl_srtp_stream_claim(s, st, ssrc, s->roc_default);
+	return 0;
 }
 
 /* ---- IVs ---- */

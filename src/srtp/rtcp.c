@@ -170,8 +170,6 @@ int cl_srtcp_unprotect(struct cl_srtp *s, uint8_t *pkt, size_t *len)
 		return err;
 	eidx = rd32(p.eidx);
 	st = rx_stream(s, rd32(pkt + 4), &fresh);
-	if (!st)
-		return CL_SRTP_ERR_STREAMS;
 	if (replay_check(s, &st->rtcp, eidx & ~E_BIT))
 		return CL_SRTP_ERR_REPLAY;
 	ks = keys_for(s, st, ki, 1, eidx & ~E_BIT);
@@ -180,8 +178,8 @@ int cl_srtcp_unprotect(struct cl_srtp *s, uint8_t *pkt, size_t *len)
 	err = rtcp_open(s, ks, pkt, &p, eidx);
 	if (err)
 		return err;
-	if (fresh)
-		cl_srtp_stream_claim(s, st, rd32(pkt + 4), s->roc_default);
+	if (fresh && (err = rx_claim(s, st, rd32(pkt + 4))) != 0)
+		return err;
 	replay_accept(s, &st->rtcp, eidx & ~E_BIT);
 	key_use(s, ki, 1);
 	*len = p.end;

@@ -1,6 +1,7 @@
 /* SRTP (RFC 3711 §3.3, RFC 7714 §8): protect and unprotect RTP in place.
  * Layout, AES-CM/f8/NULL:  header | payload' | MKI | tag        (RFC 3711 §3.1)
- * Layout, AEAD:            header | payload' | tag | MKI        (RFC 7714 §8, libsrtp) */
+ * Layout, AEAD:            header | payload' | tag | MKI        (RFC 7714 §8, libsrtp)
+ * With UNENCRYPTED_SRTP an AEAD suite authenticates the whole packet as AAD. */
 #include <openssl/crypto.h>
 
 #include "packet.h"
@@ -63,10 +64,11 @@ static int rtp_seal(struct cl_srtp *s, struct cl_srtp_keys *ks, uint8_t *pkt, si
 	if (s->suite->cipher == CL_SRTP_CIPHER_AES_GCM) {
 		uint8_t iv[12];
 
-		struct cl_srtp_aad aad = { pkt, hl, NULL, 0 };
+		/* UNENCRYPTED_SRTP: the whole packet is AAD (RFC 7714 §16.1.3). */
+		struct cl_srtp_aad aad = { pkt, s->enc[0] ? hl : n, NULL, 0 };
 
 		gcm_iv(iv, ks->salt, rd32(pkt + 8), idx);
-		err = cl_srtp_gcm_seal(ks, iv, &aad, pkt + hl, n - hl, pkt + n, tag);
+		err = cl_srtp_gcm_seal(ks, iv, &aad, pkt + hl, s->enc[0] ? n - hl : 0, pkt + n, tag);
 		if (!err && s->mki_len)
 			memcpy(pkt + n + tag, s->keys[ki].mki, s->mki_len);
 		return err;
@@ -133,10 +135,11 @@ static int rtp_open(struct cl_srtp *s, struct cl_srtp_keys *ks, uint8_t *pkt, si
 	if (s->suite->cipher == CL_SRTP_CIPHER_AES_GCM) {
 		uint8_t iv[12];
 
-		struct cl_srtp_aad aad = { pkt, hl, NULL, 0 };
+		struct cl_srtp_aad aad = { pkt, s->enc[0] ? hl : end, NULL, 0 };
 
 		gcm_iv(iv, ks->salt, rd32(pkt + 8), idx);
-		return cl_srtp_gcm_open(ks, iv, &aad, pkt + hl, end - hl, pkt + end, tag);
+		return cl_srtp_gcm_open(ks, iv, &aad, pkt + hl, s->enc[0] ? end - hl : 0, pkt + end,
+					tag);
 	}
 	if (tag) {
 		rtp_mac(ks, pkt, end, idx, mac);
@@ -167,8 +170,6 @@ int cl_srtp_unprotect(struct cl_srtp *s, uint8_t *pkt, size_t *len)
 	if (err)
 		return err;
 	st = rx_stream(s, rd32(pkt + 8), &fresh);
-	if (!st)
-		return CL_SRTP_ERR_STREAMS;
 	idx = rtp_index(&st->rtp, fresh ? s->roc_default : st->roc_init, rd16(pkt + 2), &old);
 	if (old || replay_check(s, &st->rtp, idx))
 		return CL_SRTP_ERR_REPLAY;
@@ -178,8 +179,8 @@ int cl_srtp_unprotect(struct cl_srtp *s, uint8_t *pkt, size_t *len)
 	err = rtp_open(s, ks, pkt, hl, end, idx);
 	if (err)
 		return err;
-	if (fresh)
-		cl_srtp_stream_claim(s, st, rd32(pkt + 8), s->roc_default);
+	if (fresh && (err = rx_claim(s, st, rd32(pkt + 8))) != 0)
+		return err;
 	replay_accept(s, &st->rtp, idx);
 	key_use(s, ki, 0);
 	*len = end;

@@ -68,11 +68,10 @@ static int check_params(const struct cl_srtp_params *prm)
 		cl_warn(MOD, "max_streams: at most %d", CL_SRTP_STREAMS_MAX);
 		return EINVAL;
 	}
-	if (su->cipher == CL_SRTP_CIPHER_AES_GCM &&
-	    (prm->unauthenticated_srtp || prm->unencrypted_srtp)) {
-		/* RFC 7714 §12: an AEAD transform always encrypts and authenticates SRTP. */
-		cl_warn(MOD, "%s: UNENCRYPTED_SRTP/UNAUTHENTICATED_SRTP do not apply to AEAD",
-			su->name);
+	if (su->cipher == CL_SRTP_CIPHER_AES_GCM && prm->unauthenticated_srtp) {
+		/* An AEAD transform always authenticates (RFC 7714 §13.2); it can only skip
+		 * encryption (§16.1.3). */
+		cl_warn(MOD, "%s: UNAUTHENTICATED_SRTP does not apply to an AEAD suite", su->name);
 		return EINVAL;
 	}
 	return check_keys(prm);
@@ -109,24 +108,26 @@ static int init_mkey(struct cl_srtp *s, size_t i, const struct cl_srtp_master_ke
 	return 0;
 }
 
+/* Allocates nstreams slots plus one scratch slot (never claimed), which lets a packet
+ * from a new SSRC be authenticated even when the session is full. */
 static int alloc_streams(struct cl_srtp *s)
 {
-	size_t words = s->ring_bits / 64;
+	size_t words = s->ring_bits / 64, slots = s->nstreams + 1;
 
-	s->streams = calloc(s->nstreams, sizeof(*s->streams));
-	s->ring_mem = calloc(s->nstreams * 2 * words, sizeof(uint64_t));
+	s->streams = calloc(slots, sizeof(*s->streams));
+	s->ring_mem = calloc(slots * 2 * words, sizeof(uint64_t));
 	if (!s->streams || !s->ring_mem)
 		return ENOMEM;
 	if (s->kdr) {
-		s->kdr_mem = calloc(s->nstreams * s->nkeys * 2, sizeof(*s->kdr_mem));
+		s->kdr_mem = calloc(slots * s->nkeys * 2, sizeof(*s->kdr_mem));
 		if (!s->kdr_mem)
 			return ENOMEM;
-		for (size_t i = 0; i < s->nstreams * s->nkeys * 2; i++) {
+		for (size_t i = 0; i < slots * s->nkeys * 2; i++) {
 			if (cl_srtp_keys_init(&s->kdr_mem[i], s->suite))
 				return ENOMEM;
 		}
 	}
-	for (size_t i = 0; i < s->nstreams; i++) {
+	for (size_t i = 0; i < slots; i++) {
 		struct cl_srtp_stream *st = &s->streams[i];
 
 		st->rtp.bits = s->ring_mem + (2 * i) * words;
@@ -188,7 +189,7 @@ void cl_srtp_free(struct cl_srtp *s)
 	}
 	if (s->keys)
 		OPENSSL_cleanse(s->keys, s->nkeys * sizeof(*s->keys));
-	for (size_t i = 0; s->kdr_mem && i < s->nstreams * s->nkeys * 2; i++)
+	for (size_t i = 0; s->kdr_mem && i < (s->nstreams + 1) * s->nkeys * 2; i++)
 		cl_srtp_keys_clear(&s->kdr_mem[i]);
 	free(s->kdr_mem);
 	free(s->keys);
@@ -260,6 +261,23 @@ int cl_srtp_set_roc(struct cl_srtp *s, uint32_t ssrc, uint32_t roc)
 		st->rtp.bits[(top & (s->ring_bits - 1)) >> 6] |= 1ULL << (top & 63);
 	}
 	st->roc_init = roc;
+	return 0;
+}
+
+int cl_srtcp_set_index(struct cl_srtp *s, uint32_t ssrc, uint32_t next_index)
+{
+	struct cl_srtp_stream *st;
+
+	if (next_index > 0x7fffffffu)
+		return EINVAL;
+	st = cl_srtp_stream_find(s, ssrc);
+	if (!st) {
+		st = cl_srtp_stream_free_slot(s);
+		if (!st)
+			return CL_SRTP_ERR_STREAMS;
+		cl_srtp_stream_claim(s, st, ssrc, s->roc_default);
+	}
+	st->rtcp_tx = next_index;
 	return 0;
 }
 

@@ -116,7 +116,8 @@ struct cl_srtp_params {
 	const struct cl_srtp_master_key *keys; /* 1..CL_SRTP_MAX_KEYS master keys */
 	size_t nkeys;
 	uint32_t kdr;              /* key derivation rate: 0, or a power of 2 up to 2^24 */
-	bool unencrypted_srtp;     /* RFC 4568 §6.3.5 session parameters */
+	bool unencrypted_srtp;     /* RFC 4568 §6.3.5 session parameters; with GCM this is */
+	                           /* authentication only (RFC 7714 §16.1.3) */
 	bool unencrypted_srtcp;
 	bool unauthenticated_srtp;
 	unsigned window;           /* replay window 64..32768; 0 = 128 */
@@ -152,6 +153,9 @@ size_t cl_srtp_overhead(const struct cl_srtp *s, bool rtcp);
 int cl_srtp_set_roc(struct cl_srtp *s, uint32_t ssrc, uint32_t roc);
 /* Reads the ROC of a known SSRC. Returns 0 or ENOENT. */
 int cl_srtp_get_roc(const struct cl_srtp *s, uint32_t ssrc, uint32_t *roc);
+/* Sets the next SRTCP index protect sends for ssrc (creating its stream), e.g. to
+ * continue after a restart. Returns 0, EINVAL above 2^31-1, or CL_SRTP_ERR_STREAMS. */
+int cl_srtcp_set_index(struct cl_srtp *s, uint32_t ssrc, uint32_t next_index);
 /* Chooses which master key protect uses from now on. Returns 0 or EINVAL. */
 int cl_srtp_select_key(struct cl_srtp *s, size_t key_index);
 /* Returns how many SRTP (or SRTCP) packets a master key has processed. */
