@@ -98,6 +98,9 @@ static int init_mkey(struct cl_srtp *s, size_t i, const struct cl_srtp_master_ke
 		memcpy(mk->mki, k->mki, k->mki_len);
 	mk->max[0] = k->lifetime ? k->lifetime : su->srtp_lifetime;
 	mk->max[1] = k->lifetime ? CL_MIN(k->lifetime, su->srtcp_lifetime) : su->srtcp_lifetime;
+	err = cl_srtp_kdf_init(&mk->kdf, mk->key, su->key_len);
+	if (err)
+		return err;
 	for (int rtcp = 0; rtcp < 2; rtcp++) {
 		err = cl_srtp_keys_init(&mk->ks[rtcp], su);
 		if (!err && !s->kdr)
@@ -186,6 +189,7 @@ void cl_srtp_free(struct cl_srtp *s)
 	for (size_t i = 0; s->keys && i < s->nkeys; i++) {
 		cl_srtp_keys_clear(&s->keys[i].ks[0]);
 		cl_srtp_keys_clear(&s->keys[i].ks[1]);
+		EVP_CIPHER_CTX_free(s->keys[i].kdf);
 	}
 	if (s->keys)
 		OPENSSL_cleanse(s->keys, s->nkeys * sizeof(*s->keys));

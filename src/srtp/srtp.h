@@ -148,7 +148,8 @@ int cl_srtcp_unprotect(struct cl_srtp *s, uint8_t *pkt, size_t *len);
 
 /* Returns the most bytes protect appends (SRTP or SRTCP) for this session. */
 size_t cl_srtp_overhead(const struct cl_srtp *s, bool rtcp);
-/* Sets the ROC of an SSRC (creating its stream) and resets its replay window.
+/* Sets the ROC of an SSRC (creating its stream). For a stream already receiving, the
+ * replay window restarts at ROC‖(highest SEQ seen), with only that index marked seen.
  * Returns 0 or CL_SRTP_ERR_STREAMS. */
 int cl_srtp_set_roc(struct cl_srtp *s, uint32_t ssrc, uint32_t roc);
 /* Reads the ROC of a known SSRC. Returns 0 or ENOENT. */

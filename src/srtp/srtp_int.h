@@ -37,6 +37,7 @@ struct cl_srtp_mkey {
 	uint64_t used[2];
 	bool soft_told[2];
 	struct cl_srtp_keys ks[2]; /* [0] SRTP, [1] SRTCP; used when kdr is 0 */
+	EVP_CIPHER_CTX *kdf;       /* AES-CM PRF keyed with the master key */
 };
 
 /* A replay window over a 48-bit SRTP index or a 31-bit SRTCP index. Bits are kept
@@ -93,6 +94,8 @@ int cl_srtp_keys_derive(struct cl_srtp_keys *ks, const struct cl_srtp_suite *su,
 int cl_srtp_keys_set(struct cl_srtp_keys *ks, const struct cl_srtp_suite *su,
 		     const uint8_t *enc_key, const uint8_t *salt, const uint8_t *auth_key);
 
+/* Keys a new AES-CM PRF context with a master key, for cl_srtp_keys_derive. */
+int cl_srtp_kdf_init(EVP_CIPHER_CTX **ctx, const uint8_t *mkey, size_t mkey_len);
 /* AES-CM keystream (RFC 3711 §4.1.1) for key and 16-byte IV: out[0..n). */
 int cl_srtp_aes_cm_keystream(const uint8_t *key, size_t key_len, const uint8_t iv[16],
 			     uint8_t *out, size_t n);
