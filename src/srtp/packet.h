@@ -80,6 +80,9 @@ static inline void replay_accept(const struct cl_srtp *s, struct cl_srtp_replay 
 		memset(r->bits, 0, s->ring_bits / 8);
 		r->top = idx;
 		r->init = true;
+	} else if (idx == r->top + 1) {
+		/* In order, the common case: the bit for idx is set below anyway. */
+		r->top = idx;
 	} else if (idx > r->top) {
 		replay_clear(s, r, r->top, idx);
 		r->top = idx;
@@ -205,31 +208,34 @@ static inline int rx_claim(struct cl_srtp *s, struct cl_srtp_stream *st, uint32_
 
 /* ---- IVs ---- */
 
-/* AES-CM (RFC 3711 §4.1.1): IV = (salt*2^16) XOR (SSRC*2^64) XOR (index*2^16). */
-static inline void cm_iv(uint8_t iv[16], const uint8_t *salt, uint32_t ssrc, uint64_t idx)
+static inline uint64_t rd64(const uint8_t *p)
 {
-	memcpy(iv, salt, 14);
-	iv[14] = iv[15] = 0;
-	iv[4] ^= (uint8_t)(ssrc >> 24);
-	iv[5] ^= (uint8_t)(ssrc >> 16);
-	iv[6] ^= (uint8_t)(ssrc >> 8);
-	iv[7] ^= (uint8_t)ssrc;
-	for (int i = 0; i < 6; i++)
-		iv[13 - i] ^= (uint8_t)(idx >> (8 * i));
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+}
+
+static inline void wr64(uint8_t *p, uint64_t v)
+{
+	v = __builtin_bswap64(v);
+	memcpy(p, &v, 8);
+}
+
+/* AES-CM (RFC 3711 §4.1.1): IV = (salt*2^16) XOR (SSRC*2^64) XOR (index*2^16). The
+ * session salt is kept zero-padded to 16 bytes, so this is two 64-bit XORs. */
+static inline void cm_iv(uint8_t iv[16], const uint8_t salt[16], uint32_t ssrc, uint64_t idx)
+{
+	wr64(iv, rd64(salt) ^ ssrc);
+	wr64(iv + 8, rd64(salt + 8) ^ (idx << 16));
 }
 
 /* AES-GCM (RFC 7714 §8.1, §9.1): IV = (0x0000 || SSRC || v48) XOR salt, where v48 is
  * ROC || SEQ for SRTP and 0x0000 || 0 || SRTCP index for SRTCP. */
-static inline void gcm_iv(uint8_t iv[12], const uint8_t *salt, uint32_t ssrc, uint64_t v48)
+static inline void gcm_iv(uint8_t iv[12], const uint8_t salt[16], uint32_t ssrc, uint64_t v48)
 {
-	iv[0] = salt[0];
-	iv[1] = salt[1];
-	iv[2] = salt[2] ^ (uint8_t)(ssrc >> 24);
-	iv[3] = salt[3] ^ (uint8_t)(ssrc >> 16);
-	iv[4] = salt[4] ^ (uint8_t)(ssrc >> 8);
-	iv[5] = salt[5] ^ (uint8_t)ssrc;
-	for (int i = 0; i < 6; i++)
-		iv[11 - i] = salt[11 - i] ^ (uint8_t)(v48 >> (8 * i));
+	wr64(iv, rd64(salt) ^ ((uint64_t)ssrc << 16) ^ (v48 >> 32));
+	wr32(iv + 8, rd32(salt + 8) ^ (uint32_t)v48);
 }
 
 #endif

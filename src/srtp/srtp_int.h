@@ -24,7 +24,7 @@ struct cl_srtp_keys {
 	EVP_CIPHER_CTX *enc;    /* AES-CTR, AES-GCM, or AES-ECB for f8 */
 	EVP_CIPHER_CTX *f8iv;   /* f8 only: AES-ECB keyed with k_e XOR m (§4.1.2.2) */
 	struct cl_hmac_sha1 mac;
-	uint8_t salt[CL_SRTP_MAX_SALT_LEN];
+	uint8_t salt[16];       /* session salt, zero-padded to 16 bytes */
 	uint64_t r;             /* index DIV kdr these keys were derived for */
 	bool ready;
 };
