@@ -2,7 +2,8 @@
 # one test runner, and variant builds (ASan+UBSan, clang) in their own folders.
 #
 #   make            build/cipherline and build/libcipherline.a
-#   make check      deps, then every test: gcc -Werror, ASan+UBSan, clang -Werror
+#   make check      deps, then every test: gcc -Werror, ASan+UBSan, clang -Werror,
+#                   and a 5 s smoke run of every fuzz target
 #   make bench      benchmarks against libsrtp2 and the raw OpenSSL floor
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
 #   make run        deps, build, then start cipherline
@@ -13,6 +14,7 @@ OPT     ?= -O2
 SAN     ?=
 WERROR  ?=
 FUZZ_SECONDS ?= 30
+CHECK_FUZZ_SECONDS ?= 5
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-unused-parameter
@@ -86,6 +88,7 @@ deps:
 
 check: deps
 	$(MAKE) check-gcc check-asan check-clang
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	sh tests/run-all.sh build build/asan
 
 check-gcc:
@@ -101,7 +104,8 @@ bench: deps
 	build/bench/bench_srtp
 
 # libFuzzer targets, clang only, each run for FUZZ_SECONDS on its seed corpus copy.
-FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=undefined
 FUZZ_LIB_SRC := $(LIB_SRC)
 fuzz: deps
 	@mkdir -p build/fuzz
@@ -111,8 +115,11 @@ fuzz: deps
 	  mkdir -p build/fuzz/corpus/$$n; \
 	  if [ -d fuzz/corpus/$$n ]; then cp -r fuzz/corpus/$$n/. build/fuzz/corpus/$$n/; fi; \
 	  echo "== fuzz $$n for $(FUZZ_SECONDS)s"; \
-	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    build/fuzz/corpus/$$n 2>&1 | tail -n 12; \
+	  if ! build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+	      build/fuzz/corpus/$$n > build/fuzz/$$n.log 2>&1; then \
+	    tail -n 60 build/fuzz/$$n.log; echo "fuzz $$n: FAILED (reproducer in build/fuzz)"; exit 1; \
+	  fi; \
+	  grep -E '^(Done|stat::number_of_executed_units)' build/fuzz/$$n.log; \
 	done
 
 run: deps all
