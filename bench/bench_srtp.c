@@ -35,7 +35,7 @@
 
 #include "srtp/srtp.h"
 
-#include "alloc_count.h"
+#include "../tests/alloc_count.h"
 #include "floor.h"
 
 #define HDR_LEN FLOOR_HDR

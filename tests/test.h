@@ -55,6 +55,19 @@ void cl_test_hexdiff(const uint8_t *got, const uint8_t *want, size_t n);
 		}                                                             \
 	} while (0)
 
+/* Big-endian writers for building RTP/RTCP packets in tests. */
+static inline void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
 /* Decodes a hex string literal (spaces allowed) into out; returns the length or aborts. */
 size_t cl_test_hex(const char *hex, uint8_t *out, size_t cap);
 

@@ -52,18 +52,6 @@ static void rng_fill(struct rng *r, uint8_t *p, size_t n)
 		p[i] = (uint8_t)rng_next(r);
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /* ---- packets ---- */
 
 /* An RTP packet (RFC 3550 §5.1) with sometimes CSRCs and a one-byte-header extension

@@ -124,18 +124,6 @@ static void sess_free(struct sess *ss)
 	memset(ss, 0, sizeof(*ss));
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /* RFC 3550 §5.1 header. ext adds two CSRCs and a one-word RFC 8285 extension, so the
  * header is 28 bytes and truncation cuts through every header field. */
 static size_t rtp_build(uint8_t *b, uint16_t seq, uint32_t ssrc, size_t plen, bool ext)

@@ -1,5 +1,5 @@
-/* An allocation counter for the benchmark binary (issue 2 §4: "the per-packet path
- * allocates nothing; show this once").
+/* An allocation counter for tests/noalloc and the benchmark (issue 2 §4: "the
+ * per-packet path allocates nothing").
  *
  * CRYPTO_set_mem_functions would only see OpenSSL's allocations, not cipherline's own
  * or libsrtp2's (NSS). So the binary defines the glibc allocator entry points itself;
@@ -7,9 +7,10 @@
  * to glibc's __libc_* functions, counting while alloc_counting is set. glibc documents
  * this replacement (malloc, free, calloc, realloc, plus the aligned variants).
  *
- * Included once, by bench_srtp.c. Not available under ASan, which owns malloc. */
-#ifndef CL_BENCH_ALLOC_COUNT_H
-#define CL_BENCH_ALLOC_COUNT_H
+ * Included once per program (tests/noalloc/noalloc.c, bench/bench_srtp.c). Not
+ * available under ASan, which owns malloc. */
+#ifndef CL_TEST_ALLOC_COUNT_H
+#define CL_TEST_ALLOC_COUNT_H
 
 #include <errno.h>
 #include <malloc.h>
