@@ -133,9 +133,8 @@ static int rtp_open(struct cl_srtp *s, struct cl_srtp_keys *ks, uint8_t *pkt, si
 	uint8_t mac[20];
 
 	if (s->suite->cipher == CL_SRTP_CIPHER_AES_GCM) {
-		uint8_t iv[12];
-
 		struct cl_srtp_aad aad = { pkt, s->enc[0] ? hl : end, NULL, 0 };
+		uint8_t iv[12];
 
 		gcm_iv(iv, ks->salt, rd32(pkt + 8), idx);
 		return cl_srtp_gcm_open(ks, iv, &aad, pkt + hl, s->enc[0] ? end - hl : 0, pkt + end,
