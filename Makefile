@@ -44,7 +44,6 @@ BIN       := $(BUILD)/cipherline
 TESTBIN   := $(BUILD)/tests/run
 NOALLOC   := $(BUILD)/tests/noalloc
 TOOLS     := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
-BENCHBIN  := $(BUILD)/bench/bench_srtp
 
 .PHONY: all tests check check-gcc check-asan check-clang bench fuzz run deps clean
 .DEFAULT_GOAL := all
@@ -77,7 +76,8 @@ $(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-$(BENCHBIN): $(call obj,$(BENCH_SRC)) $(LIB)
+# One benchmark program per bench/*.c; libsrtp2 is a peer there, never in the product.
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -100,8 +100,8 @@ check-clang:
 	$(MAKE) BUILD=build/clang CC=clang WERROR=1 all build/clang/tests/run
 
 bench: deps
-	$(MAKE) BUILD=build $(BENCHBIN) $(BIN)
-	build/bench/bench_srtp
+	$(MAKE) BUILD=build $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC)) $(BIN)
+	@set -e; for b in $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC)); do $$b; echo; done
 
 # libFuzzer targets, clang only, each run for FUZZ_SECONDS on its seed corpus copy.
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \

@@ -166,11 +166,13 @@ static int append_crypto(struct cl_sdp_edit *e, size_t m, const struct cl_sdes_c
 
 /* ---- answering an offer from the connection ---- */
 
-/* Pass one for a section: the decision and the line to answer (pick). */
+/* Pass one for a section: the decision and the line to answer (pick, kept in chosen,
+ * so pass two does not parse the section again). */
 struct plan {
 	struct cl_sdes_decision d;
 	int pick;
 	bool rtp;
+	struct cl_sdes_crypto chosen;
 };
 
 static void plan_offer_section(const struct cl_sdes_settings *set, bool over_tls,
@@ -192,6 +194,8 @@ static void plan_offer_section(const struct cl_sdes_settings *set, bool over_tls
 	f.ncrypto = l->total;
 	f.nusable = l->usable;
 	p->pick = pick_line(set, l, detail, sizeof(detail));
+	if (p->pick >= 0)
+		p->chosen = l->c[p->pick];
 	f.allowed = p->pick >= 0;
 	f.detail = detail;
 	cl_sdes_decide(set, &f, &p->d);
@@ -221,8 +225,8 @@ static int answer_srtp(const struct cl_sdes_settings *set, struct cl_sdes_stream
 }
 
 static int apply_answer_section(const struct cl_sdes_settings *set, const struct cl_sdp *sdp,
-				size_t m, struct lines *l, const struct plan *p,
-				struct cl_sdes_stream *st, struct cl_sdp_edit *e)
+				size_t m, const struct plan *p, struct cl_sdes_stream *st,
+				struct cl_sdp_edit *e)
 {
 	const struct cl_sdp_media *md = &sdp->media[m];
 	bool was_srtp = st->srtp;
@@ -244,7 +248,7 @@ static int apply_answer_section(const struct cl_sdes_settings *set, const struct
 		cl_sdes_crypto_wipe(&st->remote);
 		return e->err;
 	}
-	err = answer_srtp(set, st, &l->c[p->pick]);
+	err = answer_srtp(set, st, &p->chosen);
 	if (err)
 		return err;
 	/* Required: RTP/SAVP even to an RTP/AVP offer, as the carrier answers; best
@@ -268,7 +272,7 @@ int cl_sdes_answer(const struct cl_sdes_settings *set, bool over_tls, const stru
 		wipe_lines(&l);
 		if (plans[m].d.outcome == CL_SDES_REJECT_SESSION) {
 			*v = plans[m].d;
-			return 0;
+			goto out;
 		}
 		live += plans[m].rtp && offer->media[m].port &&
 			plans[m].d.outcome == CL_SDES_ACCEPT;
@@ -276,18 +280,16 @@ int cl_sdes_answer(const struct cl_sdes_settings *set, bool over_tls, const stru
 	if (live == 0) {
 		v->outcome = CL_SDES_REJECT_SESSION;
 		snprintf(v->reason, sizeof(v->reason), "no acceptable RTP media stream");
-		return 0;
+		goto out;
 	}
-	for (size_t m = 0; m < offer->nmedia && !err; m++) {
-		if (plans[m].rtp && offer->media[m].port)
-			read_lines(offer, m, &l);
-		else
-			l.n = 0;
-		err = apply_answer_section(set, offer, m, &l, &plans[m], &leg->st[m], answer);
-		wipe_lines(&l);
-	}
+	for (size_t m = 0; m < offer->nmedia && !err; m++)
+		err = apply_answer_section(set, offer, m, &plans[m], &leg->st[m], answer);
 	leg->nstreams = offer->nmedia;
 	v->outcome = CL_SDES_ACCEPT;
+out:
+	/* The chosen lines hold the offerer's keys; unset ones are merely zeroed. */
+	for (size_t m = 0; m < offer->nmedia; m++)
+		cl_sdes_crypto_wipe(&plans[m].chosen);
 	return err;
 }
 
