@@ -492,3 +492,53 @@ TEST(sdes_oa_offer_never_forwards_keys)
 	CHECK(strstr(r->out, "m=audio 51895 RTP/AVP 0 101") != NULL);
 	rig_free(r);
 }
+
+/* Session parameters that weaken SRTP are refused by default, and echoed when a
+ * connection allows them (RFC 4568 §6.3.3-6.3.5). */
+TEST(sdes_oa_weakened_params)
+{
+	static const char weak[] = HEAD "m=audio 4000 RTP/SAVP 0" CRLF
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:TCkr9L8rtn4+aJXoeA1eiQcTAniJOvkYXUnZ5KTw UNENCRYPTED_SRTP" CRLF
+		AUDIO_ATTRS;
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+
+	CHECK_INT(answer(r, weak, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_REJECT_SESSION);
+	CHECK_INT(r->v.rule, 5);
+	CHECK(strstr(r->v.reason, "AES_CM_128_HMAC_SHA1_80 (weakened)") != NULL);
+	r->set.allow_weakened = true;
+	CHECK_INT(answer(r, weak, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
+	CHECK(strstr(r->out, " UNENCRYPTED_SRTP\r\n") != NULL);
+	CHECK(r->leg.st[0].local.unencrypted_srtp);
+	rig_free(r);
+}
+
+/* A refusal's reason lists whole suite names only. */
+TEST(sdes_oa_reason_whole_names)
+{
+	static const enum cl_srtp_suite_id gcm[] = { CL_SRTP_AEAD_AES_128_GCM };
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+	const char *tail;
+
+	set_suites(r, gcm, 1);
+	CHECK_INT(answer(r, carrier_offer, true), 0);
+	CHECK_INT(r->v.rule, 5);
+	CHECK(strlen(r->v.reason) < sizeof(r->v.reason) - 1);
+	tail = strrchr(r->v.reason, ' ');
+	CHECK(tail && (strstr(r->v.reason, " more") || strstr(tail, "_NULL_AUTH")));
+	CHECK(strstr(r->v.reason, "AEAD_AES_256_GCM_8, AEAD_AES_128_GCM_8") != NULL);
+	rig_free(r);
+}
+
+/* An offer with only DTLS-SRTP says so. */
+TEST(sdes_oa_dtls_only_reason)
+{
+	static const char dtls[] = HEAD "m=audio 5000 UDP/TLS/RTP/SAVP 0" CRLF AUDIO_ATTRS;
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+
+	CHECK_INT(answer(r, dtls, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_REJECT_SESSION);
+	CHECK(strstr(r->v.reason, "DTLS-SRTP") != NULL);
+	rig_free(r);
+}

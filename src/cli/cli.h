@@ -2,7 +2,8 @@
  * its own cmd_*.c. This header carries the small option parser they share.
  *
  * Exit codes: 0 success, 1 the work ran but something failed (a packet did not
- * decrypt), 2 a usage error (unknown command or option, bad value). */
+ * decrypt), 2 a usage error (unknown command or option, bad value) or unparsable
+ * input, 3 a policy refusal (`sdp answer` would answer 488). */
 #ifndef CL_CLI_H
 #define CL_CLI_H
 
@@ -14,6 +15,7 @@ enum {
 	CL_EXIT_OK = 0,
 	CL_EXIT_FAIL = 1,
 	CL_EXIT_USAGE = 2,
+	CL_EXIT_REFUSED = 3,
 };
 
 /* A subcommand: argv[0] is its own name. Returns an exit code. */
@@ -58,5 +60,6 @@ void cl_cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 /* Subcommands. */
 int cl_cli_version(int argc, char **argv);
 int cl_cli_srtp(int argc, char **argv);
+int cl_cli_sdp(int argc, char **argv);
 
 #endif

@@ -14,7 +14,7 @@ static const struct cl_cli_cmd g_cmds[] = {
 	{ "srtp", "protect or unprotect SRTP/SRTCP packets given as hex lines", cl_cli_srtp },
 	{ "run", "start the edge", NULL },
 	{ "cert", "check certificate chains, fingerprints and expiry", NULL },
-	{ "sdp", "parse SDP and its a=crypto lines", NULL },
+	{ "sdp", "show the SDES answer to an SDP offer, or why it is refused (488)", cl_cli_sdp },
 };
 
 static void usage(FILE *f)

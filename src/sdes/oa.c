@@ -95,6 +95,11 @@ static void wipe_lines(struct lines *l)
 
 /* ---- choosing the line to answer ---- */
 
+static bool weakened(const struct cl_sdes_crypto *c)
+{
+	return c->unencrypted_srtp || c->unencrypted_srtcp || c->unauthenticated_srtp;
+}
+
 static bool suite_allowed(const struct cl_sdes_settings *set, const struct cl_srtp_suite *su)
 {
 	for (size_t i = 0; su && i < set->nsuites; i++) {
@@ -104,34 +109,58 @@ static bool suite_allowed(const struct cl_sdes_settings *set, const struct cl_sr
 	return false;
 }
 
+/* A usable line the settings may answer (weakened lines only when allowed). */
+static bool acceptable(const struct cl_sdes_settings *set, const struct cl_sdes_crypto *c)
+{
+	return c->usable && (set->allow_weakened || !weakened(c));
+}
+
+/* Names what was offered when nothing could be answered: the usable suites (whole
+ * names only, then "and N more"), or the first line's fault. */
+static void describe_offered(const struct cl_sdes_settings *set, const struct lines *l,
+			     char *detail, size_t dcap)
+{
+	size_t off = 0, shown = 0, usable = 0;
+
+	detail[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		const char *name = l->c[i].usable ? l->c[i].suite->name : NULL;
+		size_t need;
+
+		if (!name)
+			continue;
+		usable++;
+		need = strlen(name) + (off ? 2 : 0) + (weakened(&l->c[i]) ? 11 : 0);
+		if (off + need + sizeof(" and 99 more") > dcap)
+			continue;
+		off += (size_t)snprintf(detail + off, dcap - off, "%s%s%s", off ? ", " : "", name,
+					!set->allow_weakened && weakened(&l->c[i]) ? " (weakened)" : "");
+		shown++;
+	}
+	if (usable > shown)
+		snprintf(detail + off, dcap - off, " and %zu more", usable - shown);
+	if (!usable && l->n && l->c[0].why)
+		snprintf(detail, dcap, "tag %u: %s", l->c[0].tag, l->c[0].why);
+}
+
 /* Returns the index of the line to answer, or -1 with detail explaining why none. */
 static int pick_line(const struct cl_sdes_settings *set, const struct lines *l, char *detail,
 		     size_t dcap)
 {
-	size_t off = 0;
-
 	if (set->order == CL_SDES_ORDER_OURS) {
 		for (size_t k = 0; k < set->nsuites; k++) {
 			for (size_t i = 0; i < l->n; i++) {
-				if (l->c[i].usable && l->c[i].suite->id == set->suites[k])
+				if (acceptable(set, &l->c[i]) && l->c[i].suite->id == set->suites[k])
 					return (int)i;
 			}
 		}
 	} else {
 		for (size_t i = 0; i < l->n; i++) {
-			if (l->c[i].usable && suite_allowed(set, l->c[i].suite))
+			if (acceptable(set, &l->c[i]) && suite_allowed(set, l->c[i].suite))
 				return (int)i;
 		}
 	}
-	/* Nothing: name what was offered (usable suites, else the first line's fault). */
-	detail[0] = '\0';
-	for (size_t i = 0; i < l->n && off < dcap; i++) {
-		if (l->c[i].usable)
-			off += (size_t)snprintf(detail + off, dcap - off, "%s%s", off ? ", " : "",
-						l->c[i].suite->name);
-	}
-	if (!off && l->n && l->c[0].why)
-		snprintf(detail, dcap, "tag %u: %s", l->c[0].tag, l->c[0].why);
+	describe_offered(set, l, detail, dcap);
 	return -1;
 }
 
@@ -217,6 +246,10 @@ static int answer_srtp(const struct cl_sdes_settings *set, struct cl_sdes_stream
 		cl_sdes_crypto_wipe(&st->local);
 		err = cl_sdes_generate(&st->local, theirs->tag, theirs->suite, set->emit_lifetime,
 				       set->emit_mki_len);
+		/* RFC 4568 §6.3.3-6.3.5: these are negotiated; accepting means echoing. */
+		st->local.unencrypted_srtp = theirs->unencrypted_srtp;
+		st->local.unencrypted_srtcp = theirs->unencrypted_srtcp;
+		st->local.unauthenticated_srtp = theirs->unauthenticated_srtp;
 	}
 	cl_sdes_crypto_wipe(&st->remote);
 	keep_line(&st->remote, theirs);
@@ -278,8 +311,15 @@ int cl_sdes_answer(const struct cl_sdes_settings *set, bool over_tls, const stru
 			plans[m].d.outcome == CL_SDES_ACCEPT;
 	}
 	if (live == 0) {
+		/* Every stream refused: say why the last refused one was. */
+		const char *why = "no acceptable RTP media stream";
+
+		for (size_t m = 0; m < offer->nmedia; m++) {
+			if (plans[m].d.outcome == CL_SDES_REJECT_STREAM)
+				why = plans[m].d.reason;
+		}
 		v->outcome = CL_SDES_REJECT_SESSION;
-		snprintf(v->reason, sizeof(v->reason), "no acceptable RTP media stream");
+		snprintf(v->reason, sizeof(v->reason), "%s", why);
 		goto out;
 	}
 	for (size_t m = 0; m < offer->nmedia && !err; m++)

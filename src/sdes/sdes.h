@@ -79,6 +79,9 @@ struct cl_sdes_settings {
 	uint64_t emit_lifetime;   /* lifetime to write on our lines (0 = none), e.g. 2^31 */
 	uint8_t emit_mki_len;     /* MKI length to write (0 = none), e.g. 1 for "|2^31|1:1" */
 	bool requires_tls;        /* SDES only over TLS (rule 6); default true */
+	bool allow_weakened;      /* accept lines with UNENCRYPTED_SRTP, UNENCRYPTED_SRTCP or
+	                             UNAUTHENTICATED_SRTP (echoed in our answer, RFC 4568
+	                             §6.3.3); default false: such lines are not allowed */
 };
 
 /* Fills the defaults: SRTP off, every suite but the NULL ones allowed (GCM, then

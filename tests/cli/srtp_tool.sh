@@ -434,7 +434,7 @@ usage "unknown command is named" frobnicate frobnicate
 usage "unknown top-level option is named" --bogus --bogus
 usage "run is not yet available" "not yet available" run
 usage "cert is not yet available" "not yet available" cert
-usage "sdp is not yet available" "not yet available" sdp
+usage "sdp alone prints its usage" "usage: cipherline sdp" sdp
 usage "version takes no arguments" extra version extra
 
 run "$T/u" "$T/empty" "$CL"
