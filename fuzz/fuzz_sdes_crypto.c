@@ -27,6 +27,16 @@ static void check_why(const struct cl_sdes_crypto *c)
 	}
 }
 
+/* The MKI bytes on the wire must agree too (RFC 3711 §3.1: big-endian, mki_len bytes). */
+static bool same_mki_bytes(const struct cl_sdes_key *x, const struct cl_sdes_key *y)
+{
+	uint8_t bx[CL_SRTP_MAX_MKI_LEN], by[CL_SRTP_MAX_MKI_LEN];
+
+	cl_sdes_mki_bytes(x, bx);
+	cl_sdes_mki_bytes(y, by);
+	return memcmp(bx, by, x->mki_len) == 0;
+}
+
 static void check_same(const struct cl_sdes_crypto *a, const struct cl_sdes_crypto *b)
 {
 	if (!b->usable || a->tag != b->tag || a->suite != b->suite || a->nkeys != b->nkeys ||
@@ -39,7 +49,7 @@ static void check_same(const struct cl_sdes_crypto *a, const struct cl_sdes_cryp
 
 		if (x->len != y->len || memcmp(x->key_salt, y->key_salt, x->len) != 0 ||
 		    x->lifetime != y->lifetime || x->mki != y->mki || x->mki_len != y->mki_len ||
-		    memcmp(x->mki_bytes, y->mki_bytes, x->mki_len) != 0)
+		    !same_mki_bytes(x, y))
 			abort();
 	}
 }
@@ -48,10 +58,11 @@ static void check_same(const struct cl_sdes_crypto *a, const struct cl_sdes_cryp
 static void check_srtp(const struct cl_sdes_crypto *c)
 {
 	struct cl_srtp_master_key keys[CL_SDES_MAX_KEYS];
+	uint8_t mki[CL_SDES_MAX_KEYS][CL_SRTP_MAX_MKI_LEN];
 	struct cl_srtp_params p;
 	struct cl_srtp *s = NULL;
 
-	if (cl_sdes_srtp_params(c, &p, keys) != 0)
+	if (cl_sdes_srtp_params(c, &p, keys, mki) != 0)
 		abort();
 	p.max_streams = 1;
 	if (cl_srtp_alloc(&s, &p) != 0)

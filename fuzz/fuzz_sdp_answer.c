@@ -1,7 +1,9 @@
 /* libFuzzer target: the SDES answer engine on fuzzed offers (issue 3 §6).
  * The first byte picks the settings (mode, order, TLS, emission); the rest is the offer.
  * Whatever is accepted must build into an SDP that parses again, whose a=crypto lines
- * are all ours and usable. */
+ * are all ours and usable. The leg must hold a stream exactly for each m-line of an
+ * accepted offer, and nothing after a refused one; the same offer is then answered
+ * again as a re-offer on the same leg. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +51,17 @@ static void check_output(struct state *st, size_t len)
 	}
 }
 
+/* st[m] is allocated exactly for m < nstreams. */
+static void check_leg(const struct cl_sdes_leg *leg, size_t want)
+{
+	if (leg->nstreams != want)
+		abort();
+	for (size_t m = 0; m < CL_SDP_MAX_MEDIA; m++) {
+		if ((leg->st[m] != NULL) != (m < want))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -71,9 +84,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cl_sdp_edit_init(&st->edit, &st->offer);
 	if (cl_sdes_answer(&set, (data[0] & 128) != 0, &st->offer, &st->leg, &st->edit, &v) != 0)
 		return 0;
-	if (v.outcome == CL_SDES_REJECT_SESSION)
+	if (v.outcome == CL_SDES_REJECT_SESSION) {
+		check_leg(&st->leg, 0); /* a refused offer allocates nothing */
 		return 0;
+	}
+	check_leg(&st->leg, st->offer.nmedia);
 	if (cl_sdp_edit_build(&st->edit, st->built, sizeof(st->built), &len) == 0)
 		check_output(st, len);
+	/* The same offer again: a re-offer is accepted the same way, reusing the streams. */
+	cl_sdp_edit_init(&st->edit, &st->offer);
+	if (cl_sdes_answer(&set, (data[0] & 128) != 0, &st->offer, &st->leg, &st->edit, &v) != 0)
+		return 0;
+	if (v.outcome == CL_SDES_REJECT_SESSION)
+		abort();
+	check_leg(&st->leg, st->offer.nmedia);
 	return 0;
 }

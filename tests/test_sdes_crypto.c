@@ -99,6 +99,16 @@ static bool all_zero(const void *p, size_t n)
 	return true;
 }
 
+/* Returns true when two keys give the same MKI bytes on the wire. */
+static bool same_mki_bytes(const struct cl_sdes_key *x, const struct cl_sdes_key *y)
+{
+	uint8_t bx[CL_SRTP_MAX_MKI_LEN], by[CL_SRTP_MAX_MKI_LEN];
+
+	cl_sdes_mki_bytes(x, bx);
+	cl_sdes_mki_bytes(y, by);
+	return x->mki_len == y->mki_len && memcmp(bx, by, x->mki_len) == 0;
+}
+
 /* Compares what a line says (not where its text lives). */
 static bool same_crypto(const struct cl_sdes_crypto *a, const struct cl_sdes_crypto *b)
 {
@@ -113,7 +123,7 @@ static bool same_crypto(const struct cl_sdes_crypto *a, const struct cl_sdes_cry
 
 		if (x->len != y->len || memcmp(x->key_salt, y->key_salt, x->len) != 0 ||
 		    x->lifetime != y->lifetime || x->mki != y->mki || x->mki_len != y->mki_len ||
-		    memcmp(x->mki_bytes, y->mki_bytes, x->mki_len) != 0)
+		    !same_mki_bytes(x, y))
 			return false;
 	}
 	return true;
@@ -167,12 +177,13 @@ static size_t make_rtcp(uint8_t *p)
 static int srtp_roundtrip(const struct cl_sdes_crypto *tx, const struct cl_sdes_crypto *rx)
 {
 	struct cl_srtp_master_key ktx[CL_SDES_MAX_KEYS], krx[CL_SDES_MAX_KEYS];
+	uint8_t mtx[CL_SDES_MAX_KEYS][CL_SRTP_MAX_MKI_LEN], mrx[CL_SDES_MAX_KEYS][CL_SRTP_MAX_MKI_LEN];
 	struct cl_srtp_params ptx, prx;
 	struct cl_srtp *stx = NULL, *srx = NULL;
 	uint8_t pkt[PKT_CAP], want[PKT_CAP];
 	int step = 0;
 
-	if (cl_sdes_srtp_params(tx, &ptx, ktx) || cl_sdes_srtp_params(rx, &prx, krx))
+	if (cl_sdes_srtp_params(tx, &ptx, ktx, mtx) || cl_sdes_srtp_params(rx, &prx, krx, mrx))
 		return 1;
 	if (cl_srtp_alloc(&stx, &ptx) || cl_srtp_alloc(&srx, &prx)) {
 		step = 2;
@@ -288,6 +299,7 @@ TEST(sdes_crypto_unpadded_keys)
 
 TEST(sdes_crypto_rfc4568_examples)
 {
+	uint8_t mki[CL_SRTP_MAX_MKI_LEN];
 	struct cl_sdes_crypto c, d;
 	static const char f8[] =
 		"2 F8_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm|2^20|1:4;"
@@ -306,7 +318,8 @@ TEST(sdes_crypto_rfc4568_examples)
 	CHECK_INT(c.keys[0].lifetime, 1u << 20);
 	CHECK_INT(c.keys[0].mki, 1);
 	CHECK_INT(c.keys[0].mki_len, 32);
-	CHECK(all_zero(c.keys[0].mki_bytes, 31) && c.keys[0].mki_bytes[31] == 1);
+	cl_sdes_mki_bytes(&c.keys[0], mki);
+	CHECK(all_zero(mki, 31) && mki[31] == 1);
 
 	/* Lifetime left out, MKI given: the colon tells them apart (§6.1). */
 	CHECK_INT(parse(&c, "1 AES_CM_128_HMAC_SHA1_80 "
@@ -315,7 +328,8 @@ TEST(sdes_crypto_rfc4568_examples)
 	CHECK_INT(c.keys[0].lifetime, 0);
 	CHECK_INT(c.keys[0].mki, 1066);
 	CHECK_INT(c.keys[0].mki_len, 4);
-	CHECK_MEM(c.keys[0].mki_bytes, "\x00\x00\x04\x2a", 4);
+	cl_sdes_mki_bytes(&c.keys[0], mki);
+	CHECK_MEM(mki, "\x00\x00\x04\x2a", 4);
 
 	/* Two keys told apart by MKI. */
 	CHECK_INT(parse(&c, f8), 0);
@@ -644,6 +658,7 @@ TEST(sdes_crypto_key_unusable)
 /* More keys than we take, and keys whose MKIs disagree. */
 TEST(sdes_crypto_several_keys)
 {
+	uint8_t mki[CL_SRTP_MAX_MKI_LEN];
 	char line[600], k[80];
 	struct cl_sdes_crypto c, d;
 	size_t n = 0;
@@ -656,7 +671,8 @@ TEST(sdes_crypto_several_keys)
 	CHECK(c.usable);
 	CHECK_INT(c.nkeys, 4);
 	CHECK_INT(c.keys[3].mki, 4);
-	CHECK_MEM(c.keys[3].mki_bytes, "\x00\x04", 2);
+	cl_sdes_mki_bytes(&c.keys[3], mki);
+	CHECK_MEM(mki, "\x00\x04", 2);
 	CHECK_INT(parse_heap(&d, line, n), 0);
 	CHECK_INT(srtp_roundtrip(&c, &d), 0);
 
@@ -875,6 +891,7 @@ TEST(sdes_crypto_truncation)
 
 TEST(sdes_crypto_generate)
 {
+	uint8_t mki[CL_SRTP_MAX_MKI_LEN];
 	char out[CL_SDES_LINE_MAX];
 
 	for (enum cl_srtp_suite_id id = 0; id < CL_SRTP_SUITE_COUNT; id++) {
@@ -891,7 +908,8 @@ TEST(sdes_crypto_generate)
 		CHECK_INT(a.keys[0].mki_len, 0);
 		CHECK_INT(b.keys[0].mki, 1);
 		CHECK_INT(b.keys[0].mki_len, 4);
-		CHECK_MEM(b.keys[0].mki_bytes, "\x00\x00\x00\x01", 4);
+		cl_sdes_mki_bytes(&b.keys[0], mki);
+		CHECK_MEM(mki, "\x00\x00\x00\x01", 4);
 		CHECK_INT(b.keys[0].lifetime, 1ull << 31);
 
 		CHECK_INT(reparse(&b, &back, out, sizeof(out)), 0);
@@ -936,18 +954,21 @@ TEST(sdes_crypto_srtp_params)
 	struct cl_sdes_crypto c;
 	struct cl_srtp_params p;
 	struct cl_srtp_master_key keys[CL_SDES_MAX_KEYS];
+	uint8_t mki[CL_SDES_MAX_KEYS][CL_SRTP_MAX_MKI_LEN];
+	char buf[CL_SDES_LINE_MAX];
 
 	CHECK_INT(parse(&c, "3 AES_CM_128_HMAC_SHA1_80 inline:TCkr9L8rtn4+aJXoeA1eiQcTAniJOvkYXUnZ5KTw"
 			    "|2^30|258:2;inline:DzAaqmSiBsFG997HKmMhoFkxOo3c9TY7mO6fFHOn|2^20|259:2 "
 			    "KDR=8 UNENCRYPTED_SRTCP WSH=1024"), 0);
 	CHECK(c.usable);
-	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys), 0);
+	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys, mki), 0);
 	CHECK(p.suite == c.suite);
 	CHECK(p.keys == keys);
 	CHECK_INT(p.nkeys, 2);
 	CHECK(keys[0].key_salt == c.keys[0].key_salt);
 	CHECK(keys[1].key_salt == c.keys[1].key_salt);
 	CHECK_INT(keys[0].mki_len, 2);
+	CHECK(keys[0].mki == mki[0] && keys[1].mki == mki[1]);
 	CHECK_MEM(keys[0].mki, "\x01\x02", 2);
 	CHECK_MEM(keys[1].mki, "\x01\x03", 2);
 	CHECK_INT(keys[0].lifetime, 1ull << 30);
@@ -960,17 +981,55 @@ TEST(sdes_crypto_srtp_params)
 
 	/* No MKI: mki is NULL. */
 	CHECK_INT(parse(&c, carrier[4].line), 0);
-	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys), 0);
+	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys, mki), 0);
 	CHECK(keys[0].mki == NULL && keys[0].mki_len == 0 && keys[0].lifetime == 0);
 	CHECK_INT(p.window, 0);
 
-	/* An mki edited by hand without its bytes is refused, not keyed wrong. */
+	/* The MKI bytes follow the value, also one edited by hand; a value that no longer
+	 * fits its length is refused (as by format), not keyed truncated. */
 	CHECK_INT(parse(&c, "3 AES_CM_128_HMAC_SHA1_80 inline:TCkr9L8rtn4+aJXoeA1eiQcTAniJOvkYXUnZ5KTw|5:1"), 0);
 	c.keys[0].mki = 6;
-	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys), EINVAL);
+	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys, mki), 0);
+	CHECK_INT(keys[0].mki_len, 1);
+	CHECK_MEM(keys[0].mki, "\x06", 1);
+	c.keys[0].mki = 256;
+	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys, mki), EINVAL);
+	CHECK_INT(cl_sdes_format(&c, buf, sizeof(buf), NULL), EINVAL);
+	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys, NULL), EINVAL);
 
 	/* Unusable lines key nothing. */
 	CHECK_INT(parse(&c, "3 AES_CM_128_HMAC_SHA1_80 inline:TCkr9L8rtn4+aJXoeA1eiQcTAniJOvkYXUnZ5KTw FOO"), 0);
-	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys), EINVAL);
-	CHECK_INT(cl_sdes_srtp_params(NULL, &p, keys), EINVAL);
+	CHECK_INT(cl_sdes_srtp_params(&c, &p, keys, mki), EINVAL);
+	CHECK_INT(cl_sdes_srtp_params(NULL, &p, keys, mki), EINVAL);
+}
+
+/* cl_sdes_mki_bytes: the value big-endian in mki_len bytes (RFC 3711 §3.1), long ones
+ * zero-padded in front, nothing written past mki_len. */
+TEST(sdes_crypto_mki_bytes)
+{
+	struct cl_sdes_key k = { .mki = 0x0102030405060708ull, .mki_len = 8 };
+	uint8_t out[CL_SRTP_MAX_MKI_LEN];
+
+	memset(out, 0xee, sizeof(out));
+	cl_sdes_mki_bytes(&k, out);
+	CHECK_MEM(out, "\x01\x02\x03\x04\x05\x06\x07\x08\xee", 9);
+	k.mki_len = 10;
+	cl_sdes_mki_bytes(&k, out);
+	CHECK_MEM(out, "\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08\xee", 11);
+	k.mki = 0x2a;
+	k.mki_len = 1;
+	memset(out, 0xee, sizeof(out));
+	cl_sdes_mki_bytes(&k, out);
+	CHECK_MEM(out, "\x2a\xee", 2);
+	k.mki_len = 0;
+	memset(out, 0xee, sizeof(out));
+	cl_sdes_mki_bytes(&k, out);
+	CHECK_INT(out[0], 0xee);
+	k.mki_len = CL_SRTP_MAX_MKI_LEN;
+	cl_sdes_mki_bytes(&k, out);
+	CHECK(all_zero(out, CL_SRTP_MAX_MKI_LEN - 1) && out[CL_SRTP_MAX_MKI_LEN - 1] == 0x2a);
+	k.mki_len = 255; /* out of range: clamped to the buffer */
+	cl_sdes_mki_bytes(&k, out);
+	CHECK_INT(out[CL_SRTP_MAX_MKI_LEN - 1], 0x2a);
+	cl_sdes_mki_bytes(NULL, out);
 }

@@ -137,8 +137,8 @@ TEST(sdes_oa_carrier_order_ours_picks_tag5)
 	/* Everything the edge does not own is untouched, in order. */
 	CHECK(strstr(r->out, "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
 			     "a=fmtp:101 0-16\r\na=ptime:20\r\na=sendrecv\r\na=crypto:5") != NULL);
-	CHECK(r->leg.st[0].srtp && r->leg.st[0].new_tx_key && r->leg.st[0].new_rx_key);
-	CHECK_INT(r->leg.st[0].remote.tag, 5);
+	CHECK(r->leg.st[0]->srtp && r->leg.st[0]->new_tx_key && r->leg.st[0]->new_rx_key);
+	CHECK_INT(r->leg.st[0]->remote.tag, 5);
 	rig_free(r);
 }
 
@@ -183,7 +183,7 @@ TEST(sdes_oa_carrier_offer_refusals)
 	CHECK_INT(answer(r, carrier_offer, true), 0);
 	CHECK_INT(r->v.rule, 5);
 	CHECK(strstr(r->v.reason, "AEAD_AES_256_GCM_8") != NULL);
-	CHECK(!r->leg.st[0].srtp); /* a refused offer leaves the leg alone */
+	CHECK(r->leg.nstreams == 0 && r->leg.st[0] == NULL); /* refused: the leg is untouched */
 	/* Rule 2: SRTP off, RTP/SAVP with crypto. */
 	r->set.mode = CL_SDES_OFF;
 	CHECK_INT(answer(r, savp, true), 0);
@@ -208,7 +208,7 @@ TEST(sdes_oa_rule1_no_crypto)
 	r->set.mode = CL_SDES_OPTIONAL;
 	CHECK_INT(answer(r, plain, true), 0);
 	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
-	CHECK(!r->leg.st[0].srtp);
+	CHECK(r->leg.nstreams == 1 && !r->leg.st[0]->srtp);
 	rig_free(r);
 }
 
@@ -233,11 +233,11 @@ TEST(sdes_oa_process_carrier_answer)
 	CHECK_INT(cl_sdp_parse(&ans, carrier_answer, strlen(carrier_answer), &perr), 0);
 	CHECK_INT(cl_sdes_process_answer(&r->set, true, &ans, &r->leg, &r->v), 0);
 	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
-	CHECK(r->leg.st[0].srtp);
-	CHECK_INT(r->leg.st[0].local.tag, 5);
-	CHECK(r->leg.st[0].local.suite->id == CL_SRTP_AES_CM_128_HMAC_SHA1_80);
+	CHECK(r->leg.nstreams == 1 && r->leg.st[0]->srtp);
+	CHECK_INT(r->leg.st[0]->local.tag, 5);
+	CHECK(r->leg.st[0]->local.suite->id == CL_SRTP_AES_CM_128_HMAC_SHA1_80);
 	CHECK_INT(first_key(carrier_answer, key, sizeof(key)), 30);
-	CHECK_MEM(r->leg.st[0].remote.keys[0].key_salt, key, 30);
+	CHECK_MEM(r->leg.st[0]->remote.keys[0].key_salt, key, 30);
 	rig_free(r);
 }
 
@@ -258,7 +258,7 @@ static int answer_rule(enum cl_sdes_mode mode, const char *ans_text, bool *srtp)
 		    cl_sdes_process_answer(&r->set, true, &ans, &r->leg, &r->v) == 0)
 			rule = r->v.outcome == CL_SDES_REJECT_SESSION ? r->v.rule : 0;
 	}
-	*srtp = r->leg.st[0].srtp;
+	*srtp = r->leg.nstreams && r->leg.st[0]->srtp;
 	rig_free(r);
 	return rule;
 }
@@ -404,8 +404,9 @@ TEST(sdes_oa_audio_video)
 	CHECK_INT(count(r->out, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"), 2);
 	CHECK(strstr(r->out, "m=video 4002 RTP/SAVPF 96") != NULL);
 	CHECK(strstr(r->out, "m=application 5000 UDP/BFCP *") != NULL);
-	CHECK(r->leg.st[0].srtp && r->leg.st[1].srtp && !r->leg.st[2].rtp);
-	CHECK(memcmp(r->leg.st[0].local.keys[0].key_salt, r->leg.st[1].local.keys[0].key_salt, 30));
+	CHECK_INT(r->leg.nstreams, 3);
+	CHECK(r->leg.st[0]->srtp && r->leg.st[1]->srtp && !r->leg.st[2]->rtp);
+	CHECK(memcmp(r->leg.st[0]->local.keys[0].key_salt, r->leg.st[1]->local.keys[0].key_salt, 30));
 	rig_free(r);
 }
 
@@ -424,19 +425,19 @@ TEST(sdes_oa_reoffers)
 
 	set_suites(r, ours, 1);
 	CHECK_INT(answer(r, carrier_offer, true), 0);
-	CHECK(r->leg.st[0].new_tx_key && r->leg.st[0].new_rx_key);
+	CHECK(r->leg.st[0]->new_tx_key && r->leg.st[0]->new_rx_key);
 	CHECK_INT(first_key(r->out, k1, sizeof(k1)), 30);
 	/* Same offer again: nothing new, the same answer key. */
 	CHECK_INT(answer(r, carrier_offer, true), 0);
-	CHECK(!r->leg.st[0].new_tx_key && !r->leg.st[0].new_rx_key);
+	CHECK(!r->leg.st[0]->new_tx_key && !r->leg.st[0]->new_rx_key);
 	CHECK_INT(first_key(r->out, k2, sizeof(k2)), 30);
 	CHECK_MEM(k1, k2, 30);
 	/* Hold (sendonly) with the same line: no rekey. */
 	CHECK_INT(answer(r, hold, true), 0);
-	CHECK(!r->leg.st[0].new_tx_key && !r->leg.st[0].new_rx_key);
+	CHECK(!r->leg.st[0]->new_tx_key && !r->leg.st[0]->new_rx_key);
 	/* A new key from the offerer: new contexts both ways, and a fresh key of ours. */
 	CHECK_INT(answer(r, rekey, true), 0);
-	CHECK(r->leg.st[0].new_tx_key && r->leg.st[0].new_rx_key);
+	CHECK(r->leg.st[0]->new_tx_key && r->leg.st[0]->new_rx_key);
 	CHECK_INT(first_key(r->out, k2, sizeof(k2)), 30);
 	CHECK(memcmp(k1, k2, 30) != 0);
 	rig_free(r);
@@ -457,7 +458,7 @@ TEST(sdes_oa_our_reoffer)
 	CHECK_INT(cl_sdes_offer(&r->set, &r->sdp, false, &r->leg, &r->edit), 0);
 	CHECK_INT(cl_sdp_parse(&ans, carrier_answer, strlen(carrier_answer), &perr), 0);
 	CHECK_INT(cl_sdes_process_answer(&r->set, true, &ans, &r->leg, &r->v), 0);
-	memcpy(first, r->leg.st[0].local.keys[0].key_salt, 30);
+	memcpy(first, r->leg.st[0]->local.keys[0].key_salt, 30);
 	/* Re-offer: only tag 5 with the same key; the same answer changes nothing. */
 	cl_sdp_edit_init(&r->edit, &r->sdp);
 	CHECK_INT(cl_sdes_offer(&r->set, &r->sdp, false, &r->leg, &r->edit), 0);
@@ -468,7 +469,7 @@ TEST(sdes_oa_our_reoffer)
 	CHECK_MEM(first, again, 30);
 	CHECK_INT(cl_sdes_process_answer(&r->set, true, &ans, &r->leg, &r->v), 0);
 	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
-	CHECK(!r->leg.st[0].new_tx_key && !r->leg.st[0].new_rx_key);
+	CHECK(!r->leg.st[0]->new_tx_key && !r->leg.st[0]->new_rx_key);
 	/* Rekey: nine fresh lines. */
 	cl_sdp_edit_init(&r->edit, &r->sdp);
 	CHECK_INT(cl_sdes_offer(&r->set, &r->sdp, true, &r->leg, &r->edit), 0);
@@ -510,7 +511,7 @@ TEST(sdes_oa_weakened_params)
 	CHECK_INT(answer(r, weak, true), 0);
 	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
 	CHECK(strstr(r->out, " UNENCRYPTED_SRTP\r\n") != NULL);
-	CHECK(r->leg.st[0].local.unencrypted_srtp);
+	CHECK(r->leg.st[0]->local.unencrypted_srtp);
 	rig_free(r);
 }
 
@@ -540,5 +541,164 @@ TEST(sdes_oa_dtls_only_reason)
 	CHECK_INT(answer(r, dtls, true), 0);
 	CHECK_INT(r->v.outcome, CL_SDES_REJECT_SESSION);
 	CHECK(strstr(r->v.reason, "DTLS-SRTP") != NULL);
+	rig_free(r);
+}
+
+/* ---- the leg's streams: allocated on demand, wiped and freed ---- */
+
+static bool all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		if (b[i])
+			return false;
+	}
+	return true;
+}
+
+/* st[m] is allocated exactly for m < want. */
+static bool leg_has(const struct cl_sdes_leg *leg, size_t want)
+{
+	if (leg->nstreams != want)
+		return false;
+	for (size_t m = 0; m < CL_SDP_MAX_MEDIA; m++) {
+		if ((leg->st[m] != NULL) != (m < want))
+			return false;
+	}
+	return true;
+}
+
+static const char av_offer[] = HEAD "m=audio 4000 RTP/SAVP 0" CRLF
+	"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:TCkr9L8rtn4+aJXoeA1eiQcTAniJOvkYXUnZ5KTw" CRLF
+	"m=video 4002 RTP/SAVPF 96" CRLF
+	"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:CYuxgxVh3SpfdN4uXoR5M709+19SQMuNepdP0Dw8" CRLF
+	"m=application 5000 UDP/BFCP *" CRLF;
+
+/* Nothing is allocated for a refused offer; a refused re-offer leaves every byte of the
+ * streams as it was; fewer m-lines free the rest; cl_sdes_leg_wipe frees all and the
+ * leg can be used again. */
+TEST(sdes_oa_leg_streams_on_demand)
+{
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+	struct cl_sdes_stream *st0, *copy = malloc(sizeof(*copy));
+
+	CHECK(copy != NULL);
+	CHECK_INT(answer(r, av_offer, false), 0); /* rule 6 */
+	CHECK_INT(r->v.outcome, CL_SDES_REJECT_SESSION);
+	CHECK(leg_has(&r->leg, 0));
+	CHECK_INT(answer(r, av_offer, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
+	CHECK(leg_has(&r->leg, 3));
+	st0 = r->leg.st[0];
+	memcpy(copy, st0, sizeof(*copy));
+	CHECK_INT(answer(r, av_offer, false), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_REJECT_SESSION);
+	CHECK(leg_has(&r->leg, 3) && r->leg.st[0] == st0);
+	CHECK(memcmp(st0, copy, sizeof(*copy)) == 0);
+	CHECK_INT(answer(r, carrier_offer, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
+	CHECK(leg_has(&r->leg, 1) && r->leg.st[0] == st0);
+	cl_sdes_leg_wipe(&r->leg);
+	CHECK(leg_has(&r->leg, 0));
+	CHECK_INT(answer(r, av_offer, true), 0);
+	CHECK(leg_has(&r->leg, 3) && r->leg.st[0]->srtp);
+	cl_wipe(copy, sizeof(*copy));
+	free(copy);
+	cl_sdes_leg_wipe(NULL);
+	rig_free(r);
+}
+
+/* Our offer allocates its streams; a refused answer changes nothing; an offer from them
+ * while ours is pending (glare) wipes the keys we offered. */
+TEST(sdes_oa_offer_streams_and_glare)
+{
+	static const char base[] = HEAD "m=audio 40000 RTP/AVP 0 101" CRLF AUDIO_ATTRS;
+	static const char two[] = HEAD "m=audio 29078 RTP/SAVP 0" CRLF "m=video 0 RTP/SAVP 96" CRLF;
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+	struct cl_sdes_stream *copy = malloc(sizeof(*copy));
+	struct cl_sdp ans;
+	struct cl_sdp_error perr;
+
+	CHECK(copy != NULL);
+	set_suites(r, carrier_order, CL_ARRAY_SIZE(carrier_order));
+	CHECK_INT(cl_sdp_parse(&r->sdp, base, strlen(base), &perr), 0);
+	cl_sdp_edit_init(&r->edit, &r->sdp);
+	CHECK_INT(cl_sdes_offer(&r->set, &r->sdp, false, &r->leg, &r->edit), 0);
+	CHECK(leg_has(&r->leg, 1));
+	CHECK_INT(r->leg.st[0]->noffered, 9);
+	memcpy(copy, r->leg.st[0], sizeof(*copy));
+	CHECK_INT(cl_sdp_parse(&ans, two, strlen(two), &perr), 0);
+	CHECK_INT(cl_sdes_process_answer(&r->set, true, &ans, &r->leg, &r->v), 0);
+	CHECK_INT(r->v.rule, 7);
+	CHECK(leg_has(&r->leg, 1) && memcmp(r->leg.st[0], copy, sizeof(*copy)) == 0);
+	CHECK_INT(answer(r, carrier_offer, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
+	CHECK(leg_has(&r->leg, 1));
+	CHECK_INT(r->leg.st[0]->noffered, 0);
+	for (size_t i = 0; i < CL_SRTP_SUITE_COUNT; i++)
+		CHECK(all_zero(r->leg.st[0]->offered[i].keys, sizeof(r->leg.st[0]->offered[i].keys)));
+	cl_wipe(copy, sizeof(*copy));
+	free(copy);
+	rig_free(r);
+}
+
+/* cl_sdes_leg_wipe_stream wipes and zeroes one stream, which stays allocated. */
+TEST(sdes_oa_wipe_stream)
+{
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+	struct cl_sdes_stream *st;
+
+	CHECK_INT(answer(r, carrier_offer, true), 0);
+	CHECK(leg_has(&r->leg, 1));
+	st = r->leg.st[0];
+	CHECK(st->srtp && !all_zero(st->local.keys[0].key_salt, st->local.keys[0].len));
+	cl_sdes_leg_wipe_stream(st);
+	CHECK(all_zero(st, sizeof(*st)));
+	CHECK(leg_has(&r->leg, 1) && r->leg.st[0] == st);
+	cl_sdes_leg_wipe_stream(NULL);
+	rig_free(r);
+}
+
+/* A first m-line that is not RTP reads no a=crypto lines and gets a stream anyway. */
+TEST(sdes_oa_first_mline_not_rtp)
+{
+	static const char offer[] = HEAD "m=application 5000 UDP/BFCP *" CRLF
+		"m=audio 4000 RTP/SAVP 0" CRLF
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:TCkr9L8rtn4+aJXoeA1eiQcTAniJOvkYXUnZ5KTw" CRLF;
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+
+	CHECK_INT(answer(r, offer, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
+	CHECK(leg_has(&r->leg, 2) && !r->leg.st[0]->rtp && r->leg.st[1]->srtp);
+	CHECK(strstr(r->out, "m=application 5000 UDP/BFCP *\r\n") != NULL);
+	rig_free(r);
+}
+
+/* a=crypto lines in sections the engine leaves alone are dropped too: an answer never
+ * echoes the offerer's keys, an offer never forwards the other leg's (found by
+ * fuzz_sdp_answer). */
+TEST(sdes_oa_no_foreign_crypto_in_other_sections)
+{
+	static const char offer[] = HEAD "m=audio 4000 RTP/SAVP 0" CRLF
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:TCkr9L8rtn4+aJXoeA1eiQcTAniJOvkYXUnZ5KTw" CRLF
+		"m=audio 4002 RTP/FOO 0" CRLF
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:CYuxgxVh3SpfdN4uXoR5M709+19SQMuNepdP0Dw8" CRLF
+		"a=sendrecv" CRLF "m=audio 4004 UDP/TLS/RTP/SAVP 0" CRLF
+		"a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:DzAaqmSiBsFG997HKmMhoFkxOo3c9TY7mO6fFHOn" CRLF;
+	struct rig *r = rig_new(CL_SDES_REQUIRED);
+
+	CHECK_INT(answer(r, offer, true), 0);
+	CHECK_INT(r->v.outcome, CL_SDES_ACCEPT);
+	CHECK_INT(count(r->out, "a=crypto:"), 1);
+	CHECK(strstr(r->out, "m=audio 4002 RTP/FOO 0\r\na=sendrecv\r\n") != NULL);
+	CHECK(strstr(r->out, "CYuxgx") == NULL && strstr(r->out, "DzAaqm") == NULL);
+	cl_sdes_leg_wipe(&r->leg);
+	cl_sdp_edit_init(&r->edit, &r->sdp);
+	CHECK_INT(cl_sdes_offer(&r->set, &r->sdp, false, &r->leg, &r->edit), 0);
+	CHECK_INT(cl_sdp_edit_build(&r->edit, r->out, sizeof(r->out), &r->outlen), 0);
+	CHECK(strstr(r->out, "TCkr9L") == NULL && strstr(r->out, "CYuxgx") == NULL &&
+	      strstr(r->out, "DzAaqm") == NULL);
+	CHECK(strstr(r->out, "m=audio 4002 RTP/FOO 0\r\na=sendrecv\r\n") != NULL);
 	rig_free(r);
 }

@@ -35,7 +35,8 @@ struct answer_args {
 	const char *config_opt; /* the first of -c/--connection/--direction given */
 };
 
-/* Everything that may hold key material, in one heap block wiped as a whole. */
+/* Everything that may hold key material, in one heap block wiped as a whole (the leg's
+ * streams are blocks of their own, wiped and freed by cl_sdes_leg_wipe). */
 struct work {
 	struct cl_sdp sdp;
 	struct cl_sdp_edit edit;
@@ -409,7 +410,7 @@ static const char *plain_why(const struct answer_args *a, const struct cl_sdes_f
 static void explain_verdict(const struct answer_args *a, const struct work *w, size_t m,
 			    const struct cl_sdes_facts *f)
 {
-	const struct cl_sdes_stream *st = &w->leg.st[m];
+	const struct cl_sdes_stream *st = m < w->leg.nstreams ? w->leg.st[m] : NULL;
 	struct cl_sdes_decision d;
 	const char *pre = "cipherline " CMD ": ";
 
@@ -421,7 +422,7 @@ static void explain_verdict(const struct answer_args *a, const struct work *w, s
 	else if (w->v.outcome != CL_SDES_ACCEPT)
 		fprintf(stderr, "%s  -> %s, but the session is refused\n", pre,
 			d.srtp ? "SRTP acceptable" : "plain RTP acceptable");
-	else if (st->srtp && st->local.suite)
+	else if (st && st->srtp && st->local.suite)
 		fprintf(stderr, "%s  -> SRTP: answered tag %u %s (%s order)\n", pre, st->local.tag,
 			st->local.suite->name, g_order[a->set.order]);
 	else

@@ -239,6 +239,12 @@ static bool parse_lifetime(struct cl_sdes_crypto *c, struct cl_slice s, uint64_t
 	return true;
 }
 
+/* Returns true when v fits in n bytes (n of 8 or more holds any uint64_t). */
+static bool mki_fits(uint64_t v, size_t n)
+{
+	return n >= 8 || (v >> (8 * n)) == 0;
+}
+
 /* Writes v big-endian into out[0..n). */
 static void mki_encode(uint64_t v, uint8_t *out, size_t n)
 {
@@ -273,13 +279,12 @@ static bool parse_mki(struct cl_sdes_crypto *c, struct cl_slice s, struct cl_sde
 		unusable(c, "inline: MKI value is too large");
 		return false;
 	}
-	if (len < 8 && (v >> (8 * len)) != 0) {
+	if (!mki_fits(v, len)) {
 		unusable(c, "inline: MKI value does not fit its length");
 		return false;
 	}
 	k->mki = v;
 	k->mki_len = (uint8_t)len;
-	mki_encode(v, k->mki_bytes, k->mki_len);
 	return true;
 }
 
@@ -630,7 +635,7 @@ static void put_key(struct out *o, const struct cl_sdes_key *k)
 }
 
 /* Returns true when c can be written: a known suite, 1..4 keys of its length, MKIs of
- * 1..128 bytes, a KDR of 2^1..2^24. */
+ * 1..128 bytes whose value fits that length, a KDR of 2^1..2^24. */
 static bool formattable(const struct cl_sdes_crypto *c)
 {
 	size_t need;
@@ -642,7 +647,10 @@ static bool formattable(const struct cl_sdes_crypto *c)
 		return false;
 	need = (size_t)c->suite->key_len + c->suite->salt_len;
 	for (size_t i = 0; i < c->nkeys; i++) {
-		if (c->keys[i].len != need || c->keys[i].mki_len > CL_SRTP_MAX_MKI_LEN)
+		const struct cl_sdes_key *k = &c->keys[i];
+
+		if (k->len != need || k->mki_len > CL_SRTP_MAX_MKI_LEN ||
+		    (k->mki_len && !mki_fits(k->mki, k->mki_len)))
 			return false;
 	}
 	return true;
@@ -708,31 +716,34 @@ int cl_sdes_generate(struct cl_sdes_crypto *c, uint32_t tag, const struct cl_srt
 	if (mki_len) {
 		k->mki = 1;
 		k->mki_len = mki_len;
-		mki_encode(k->mki, k->mki_bytes, mki_len);
 	}
 	c->nkeys = 1;
 	c->usable = true;
 	return 0;
 }
 
-int cl_sdes_srtp_params(const struct cl_sdes_crypto *c, struct cl_srtp_params *p,
-			struct cl_srtp_master_key keys[CL_SDES_MAX_KEYS])
+void cl_sdes_mki_bytes(const struct cl_sdes_key *k, uint8_t out[CL_SRTP_MAX_MKI_LEN])
 {
-	if (!c || !p || !keys || !c->usable || !formattable(c))
+	if (k && out)
+		mki_encode(k->mki, out, k->mki_len < CL_SRTP_MAX_MKI_LEN ? k->mki_len
+									 : CL_SRTP_MAX_MKI_LEN);
+}
+
+int cl_sdes_srtp_params(const struct cl_sdes_crypto *c, struct cl_srtp_params *p,
+			struct cl_srtp_master_key keys[CL_SDES_MAX_KEYS],
+			uint8_t mki[CL_SDES_MAX_KEYS][CL_SRTP_MAX_MKI_LEN])
+{
+	if (!c || !p || !keys || !mki || !c->usable || !formattable(c))
 		return EINVAL;
 	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < c->nkeys; i++) {
 		const struct cl_sdes_key *k = &c->keys[i];
-		uint8_t mki[CL_SRTP_MAX_MKI_LEN];
 
-		/* mki_bytes is kept by parse and generate; refuse a struct edited by hand
-		 * whose mki no longer matches it rather than key the wrong MKI. */
-		mki_encode(k->mki, mki, k->mki_len);
-		if (k->mki_len && memcmp(mki, k->mki_bytes, k->mki_len) != 0)
-			return EINVAL;
+		/* The MKI is derived here, not stored, so it cannot disagree with k->mki. */
+		cl_sdes_mki_bytes(k, mki[i]);
 		keys[i] = (struct cl_srtp_master_key){
 			.key_salt = k->key_salt,
-			.mki = k->mki_len ? k->mki_bytes : NULL,
+			.mki = k->mki_len ? mki[i] : NULL,
 			.mki_len = k->mki_len,
 			.lifetime = k->lifetime,
 		};

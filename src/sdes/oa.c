@@ -3,8 +3,14 @@
  *
  * Each entry point runs in two passes: first every media section is decided, then,
  * only if no section refuses the session, the edits and state changes are applied.
- * So a refused offer or re-offer leaves the leg exactly as it was. */
+ * So a refused offer or re-offer leaves the leg exactly as it was.
+ *
+ * A leg's streams are allocated when an exchange first reaches their m-line (between
+ * the passes, all or none), so a leg costs a pointer per m-line it never uses, and
+ * st[m] is non-NULL exactly for m < nstreams. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -44,6 +50,57 @@ static const char *proto_for(struct cl_slice orig, bool secure)
 	if (secure)
 		return fb ? "RTP/SAVPF" : "RTP/SAVP";
 	return fb ? "RTP/AVPF" : "RTP/AVP";
+}
+
+/* ---- streams on demand ---- */
+
+/* Gives st[0..n) a stream each, allocating the missing ones zeroed; a stream left
+ * beyond nstreams is zeroed like a new one. On ENOMEM the streams allocated here are
+ * freed again, so the leg's content is as it was. Returns 0 or ENOMEM. */
+static int ensure_streams(struct cl_sdes_leg *leg, size_t n)
+{
+	bool fresh[CL_SDP_MAX_MEDIA] = { false };
+
+	for (size_t m = 0; m < n; m++) {
+		if (leg->st[m]) {
+			if (m >= leg->nstreams)
+				cl_sdes_leg_wipe_stream(leg->st[m]);
+			continue;
+		}
+		leg->st[m] = calloc(1, sizeof(*leg->st[m]));
+		if (!leg->st[m]) {
+			for (size_t i = 0; i < m; i++) {
+				if (fresh[i]) {
+					free(leg->st[i]);
+					leg->st[i] = NULL;
+				}
+			}
+			return ENOMEM;
+		}
+		fresh[m] = true;
+	}
+	return 0;
+}
+
+/* Wipes the lines of our pending offer and forgets them. */
+static void clear_offered(struct cl_sdes_stream *st)
+{
+	for (size_t i = 0; i < st->noffered; i++)
+		cl_sdes_crypto_wipe(&st->offered[i]);
+	st->noffered = 0;
+}
+
+/* Wipes and frees the streams from index n on and sets nstreams to n. */
+static void drop_streams(struct cl_sdes_leg *leg, size_t n)
+{
+	for (size_t m = n; m < CL_SDP_MAX_MEDIA; m++) {
+		if (leg->st[m]) {
+			cl_sdes_leg_wipe_stream(leg->st[m]);
+			free(leg->st[m]);
+			leg->st[m] = NULL;
+		}
+	}
+	leg->nstreams = n;
 }
 
 /* ---- reading a=crypto lines ---- */
@@ -266,10 +323,12 @@ static int apply_answer_section(const struct cl_sdes_settings *set, const struct
 	int err = 0;
 
 	st->rtp = p->rtp;
-	st->noffered = 0;
-	if (!p->rtp)
-		return 0;
+	clear_offered(st); /* their offer replaces a pending one of ours (glare) */
+	/* Every a=crypto line we answer with is ours; a section we do not handle (RFC 4568
+	 * keys only SRTP) is answered as offered, but without the offerer's key lines. */
 	cl_sdp_edit_drop_attr(e, m, "crypto");
+	if (!p->rtp)
+		return e->err;
 	if (md->port == 0 || p->d.outcome == CL_SDES_REJECT_STREAM || !p->d.srtp) {
 		if (md->port == 0 || p->d.outcome == CL_SDES_REJECT_STREAM)
 			cl_sdp_edit_port(e, m, 0);
@@ -299,6 +358,7 @@ int cl_sdes_answer(const struct cl_sdes_settings *set, bool over_tls, const stru
 	size_t live = 0;
 	int err = 0;
 
+	l.n = 0; /* a section that is not ours reads no lines */
 	memset(v, 0, sizeof(*v));
 	for (size_t m = 0; m < offer->nmedia; m++) {
 		plan_offer_section(set, over_tls, offer, m, &l, &plans[m]);
@@ -322,9 +382,12 @@ int cl_sdes_answer(const struct cl_sdes_settings *set, bool over_tls, const stru
 		snprintf(v->reason, sizeof(v->reason), "%s", why);
 		goto out;
 	}
+	err = ensure_streams(leg, offer->nmedia);
+	if (err)
+		goto out;
 	for (size_t m = 0; m < offer->nmedia && !err; m++)
-		err = apply_answer_section(set, offer, m, &plans[m], &leg->st[m], answer);
-	leg->nstreams = offer->nmedia;
+		err = apply_answer_section(set, offer, m, &plans[m], leg->st[m], answer);
+	drop_streams(leg, offer->nmedia);
 	v->outcome = CL_SDES_ACCEPT;
 out:
 	/* The chosen lines hold the offerer's keys; unset ones are merely zeroed. */
@@ -343,11 +406,12 @@ static int offer_section(const struct cl_sdes_settings *set, const struct cl_sdp
 	int err = 0;
 
 	st->rtp = proto_rtp(md->proto) && !proto_dtls(md->proto);
-	st->noffered = 0;
-	if (!st->rtp)
-		return 0;
-	/* Never forward the other leg's keys: every a=crypto line here is ours. */
+	clear_offered(st);
+	/* Never forward the other leg's keys, not even in a section we leave alone (DTLS,
+	 * not RTP): every a=crypto line here is ours. */
 	cl_sdp_edit_drop_attr(e, m, "crypto");
+	if (!st->rtp)
+		return e->err;
 	cl_sdp_edit_proto(e, m, proto_for(md->proto, set->mode == CL_SDES_REQUIRED));
 	st->offered_savp = set->mode == CL_SDES_REQUIRED;
 	if (!secure || md->port == 0)
@@ -373,16 +437,13 @@ static int offer_section(const struct cl_sdes_settings *set, const struct cl_sdp
 int cl_sdes_offer(const struct cl_sdes_settings *set, const struct cl_sdp *base, bool rekey,
 		  struct cl_sdes_leg *leg, struct cl_sdp_edit *offer)
 {
-	int err = 0;
+	int err = ensure_streams(leg, base->nmedia);
 
-	for (size_t m = 0; m < base->nmedia && !err; m++) {
-		if (m >= leg->nstreams)
-			memset(&leg->st[m], 0, sizeof(leg->st[m]));
-		err = offer_section(set, base, m, rekey, &leg->st[m], offer);
-	}
-	for (size_t m = base->nmedia; m < leg->nstreams; m++)
-		cl_sdes_leg_wipe_stream(&leg->st[m]);
-	leg->nstreams = base->nmedia;
+	if (err)
+		return err;
+	for (size_t m = 0; m < base->nmedia && !err; m++)
+		err = offer_section(set, base, m, rekey, leg->st[m], offer);
+	drop_streams(leg, base->nmedia);
 	return err;
 }
 
@@ -469,9 +530,7 @@ static void settle_stream(struct cl_sdes_stream *st, const struct lines *l, cons
 		keep_line(&st->remote, &l->c[0]);
 		st->srtp = true;
 	}
-	for (size_t i = 0; i < st->noffered; i++)
-		cl_sdes_crypto_wipe(&st->offered[i]);
-	st->noffered = 0;
+	clear_offered(st);
 }
 
 int cl_sdes_process_answer(const struct cl_sdes_settings *set, bool over_tls,
@@ -481,6 +540,7 @@ int cl_sdes_process_answer(const struct cl_sdes_settings *set, bool over_tls,
 	struct plan plans[CL_SDP_MAX_MEDIA];
 	struct lines l;
 
+	l.n = 0; /* a section that is not ours reads no lines */
 	memset(v, 0, sizeof(*v));
 	if (answer->nmedia != leg->nstreams) {
 		v->outcome = CL_SDES_REJECT_SESSION;
@@ -490,7 +550,9 @@ int cl_sdes_process_answer(const struct cl_sdes_settings *set, bool over_tls,
 		return 0;
 	}
 	for (size_t m = 0; m < answer->nmedia; m++) {
-		plan_answer_section(set, over_tls, answer, m, &leg->st[m], &l, &plans[m]);
+		if (!leg->st[m])
+			return EINVAL; /* not a leg our offer made */
+		plan_answer_section(set, over_tls, answer, m, leg->st[m], &l, &plans[m]);
 		wipe_lines(&l);
 		if (plans[m].d.outcome == CL_SDES_REJECT_SESSION) {
 			*v = plans[m].d;
@@ -502,7 +564,7 @@ int cl_sdes_process_answer(const struct cl_sdes_settings *set, bool over_tls,
 		if (plans[m].rtp && answer->media[m].port)
 			read_lines(answer, m, &l);
 		if (plans[m].rtp)
-			settle_stream(&leg->st[m], &l, &plans[m], answer->media[m].port == 0);
+			settle_stream(leg->st[m], &l, &plans[m], answer->media[m].port == 0);
 		wipe_lines(&l);
 	}
 	v->outcome = CL_SDES_ACCEPT;
@@ -511,6 +573,8 @@ int cl_sdes_process_answer(const struct cl_sdes_settings *set, bool over_tls,
 
 void cl_sdes_leg_wipe_stream(struct cl_sdes_stream *st)
 {
+	if (!st)
+		return;
 	cl_sdes_crypto_wipe(&st->local);
 	cl_sdes_crypto_wipe(&st->remote);
 	for (size_t i = 0; i < CL_SRTP_SUITE_COUNT; i++)
@@ -520,7 +584,8 @@ void cl_sdes_leg_wipe_stream(struct cl_sdes_stream *st)
 
 void cl_sdes_leg_wipe(struct cl_sdes_leg *leg)
 {
-	for (size_t m = 0; m < CL_SDP_MAX_MEDIA; m++)
-		cl_sdes_leg_wipe_stream(&leg->st[m]);
-	leg->nstreams = 0;
+	if (!leg)
+		return;
+	drop_streams(leg, 0);
+	memset(leg, 0, sizeof(*leg));
 }

@@ -19,11 +19,10 @@
 
 struct cl_sdes_key {
 	uint8_t key_salt[CL_SRTP_MAX_KEY_LEN + CL_SRTP_MAX_SALT_LEN];
+	uint8_t mki_len;         /* MKI length in bytes, 1..128; 0 = no MKI */
 	size_t len;              /* decoded length; must equal suite key_len + salt_len */
 	uint64_t lifetime;       /* packets; 0 = not given */
-	uint64_t mki;            /* MKI value (decimal in SDP) */
-	uint8_t mki_len;         /* MKI length in bytes, 1..128; 0 = no MKI */
-	uint8_t mki_bytes[CL_SRTP_MAX_MKI_LEN]; /* mki big-endian in mki_len bytes (set by parse/generate) */
+	uint64_t mki;            /* MKI value (decimal in SDP); fits in mki_len bytes */
 };
 
 struct cl_sdes_crypto {
@@ -54,9 +53,15 @@ void cl_sdes_crypto_wipe(struct cl_sdes_crypto *c);
  * MKI to emit (0 = none). Returns 0 or EIO. */
 int cl_sdes_generate(struct cl_sdes_crypto *c, uint32_t tag, const struct cl_srtp_suite *su,
 		     uint64_t lifetime, uint8_t mki_len);
-/* Fills SRTP parameters from a crypto line (keys point into c). Returns 0 or EINVAL. */
+/* Writes k's MKI as it goes on the wire: the value big-endian in mki_len bytes
+ * (RFC 3711 §3.1; nothing when mki_len is 0). */
+void cl_sdes_mki_bytes(const struct cl_sdes_key *k, uint8_t out[CL_SRTP_MAX_MKI_LEN]);
+/* Fills SRTP parameters from a usable crypto line. p points into keys, keys point into c
+ * (key_salt) and into mki (the MKI bytes): c, keys and mki must all outlive p, i.e. stay
+ * until cl_srtp_alloc has returned. Returns 0 or EINVAL. */
 int cl_sdes_srtp_params(const struct cl_sdes_crypto *c, struct cl_srtp_params *p,
-			struct cl_srtp_master_key keys[CL_SDES_MAX_KEYS]);
+			struct cl_srtp_master_key keys[CL_SDES_MAX_KEYS],
+			uint8_t mki[CL_SDES_MAX_KEYS][CL_SRTP_MAX_MKI_LEN]);
 
 /* ---- settings: one direction of one connection ---- */
 
@@ -138,23 +143,26 @@ struct cl_sdes_stream {
 	bool offered_savp;
 };
 
-/* The SDES state of a leg: one entry per m-line, in order. Zero it before first use. */
+/* The SDES state of a leg: one stream per m-line, in order, allocated when an exchange
+ * first reaches that m-line: st[m] is non-NULL exactly for m < nstreams. Zero it before
+ * first use (a zeroed leg is the initial state); free with cl_sdes_leg_wipe. */
 struct cl_sdes_leg {
 	size_t nstreams;
-	struct cl_sdes_stream st[CL_SDP_MAX_MEDIA];
+	struct cl_sdes_stream *st[CL_SDP_MAX_MEDIA];
 };
 
 /* Answers an offer that arrived from a connection (its outbound settings). leg holds
  * the previous state on a re-offer (RFC 4568 §7.1.4) and gets the new one. The edit
  * plan (over the offer) gets the answer's proto, port 0 and a=crypto lines; the caller
- * adds addresses and ports. Returns 0, or an errno for internal failures; the policy
- * outcome is in *v (REJECT_SESSION: answer 488 with v->reason). */
+ * adds addresses and ports. Returns 0, or an errno for internal failures (ENOMEM, with
+ * the leg as it was); the policy outcome is in *v (REJECT_SESSION: answer 488 with
+ * v->reason, and the leg is as it was). */
 int cl_sdes_answer(const struct cl_sdes_settings *set, bool over_tls, const struct cl_sdp *offer,
 		   struct cl_sdes_leg *leg, struct cl_sdp_edit *answer, struct cl_sdes_decision *v);
 
 /* Builds our offer towards a connection (its inbound settings) over base, the SDP we are
  * about to send. A re-offer (leg has SRTP) repeats the running tag, suite and key unless
- * rekey is set. Returns 0 or an errno. */
+ * rekey is set. Returns 0 or an errno (ENOMEM, with the leg as it was). */
 int cl_sdes_offer(const struct cl_sdes_settings *set, const struct cl_sdp *base, bool rekey,
 		  struct cl_sdes_leg *leg, struct cl_sdp_edit *offer);
 
@@ -164,8 +172,9 @@ int cl_sdes_process_answer(const struct cl_sdes_settings *set, bool over_tls,
 			   const struct cl_sdp *answer, struct cl_sdes_leg *leg,
 			   struct cl_sdes_decision *v);
 
-/* Wipes every key in the leg (or one stream) and clears it. */
+/* Wipes every key in the leg, frees its streams and zeroes it, ready for reuse. */
 void cl_sdes_leg_wipe(struct cl_sdes_leg *leg);
+/* Wipes the keys of one stream and zeroes it; it stays allocated. NULL is ignored. */
 void cl_sdes_leg_wipe_stream(struct cl_sdes_stream *st);
 
 #endif
