@@ -27,8 +27,8 @@ CFLAGS_ALL += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
 
-LIBS      := -lcrypto
-TEST_LIBS := $(shell pkg-config --libs libsrtp2 2>/dev/null || echo -lsrtp2) -lcrypto
+LIBS      := -lssl -lcrypto
+TEST_LIBS := $(shell pkg-config --libs libsrtp2 2>/dev/null || echo -lsrtp2) -lssl -lcrypto
 
 LIB_SRC   := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
@@ -111,7 +111,7 @@ fuzz: deps
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  clang $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $(FUZZ_LIB_SRC) -lcrypto; \
+	  clang $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $(FUZZ_LIB_SRC) -lssl -lcrypto; \
 	  mkdir -p build/fuzz/corpus/$$n; \
 	  if [ -d fuzz/corpus/$$n ]; then cp -r fuzz/corpus/$$n/. build/fuzz/corpus/$$n/; fi; \
 	  echo "== fuzz $$n for $(FUZZ_SECONDS)s"; \

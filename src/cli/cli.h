@@ -61,5 +61,6 @@ void cl_cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 int cl_cli_version(int argc, char **argv);
 int cl_cli_srtp(int argc, char **argv);
 int cl_cli_sdp(int argc, char **argv);
+int cl_cli_cert(int argc, char **argv);
 
 #endif

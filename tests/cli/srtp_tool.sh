@@ -433,7 +433,7 @@ usage "flag with a value" --rtcp srtp protect --suite $S --key "$K30" --rtcp=1
 usage "unknown command is named" frobnicate frobnicate
 usage "unknown top-level option is named" --bogus --bogus
 usage "run is not yet available" "not yet available" run
-usage "cert is not yet available" "not yet available" cert
+usage "cert alone prints its usage" "usage: cipherline cert" cert
 usage "sdp alone prints its usage" "usage: cipherline sdp" sdp
 usage "version takes no arguments" extra version extra
 
