@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="make gcc libc6-dev pkg-config clang libclang-rt-14-dev libssl-dev openssl
-libsrtp2-dev valgrind python3"
+libsrtp2-dev valgrind python3 sip-tester stunnel4"
 
 missing=""
 for p in $PKGS; do

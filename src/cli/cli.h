@@ -62,5 +62,6 @@ int cl_cli_version(int argc, char **argv);
 int cl_cli_srtp(int argc, char **argv);
 int cl_cli_sdp(int argc, char **argv);
 int cl_cli_cert(int argc, char **argv);
+int cl_cli_run(int argc, char **argv);
 
 #endif

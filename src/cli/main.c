@@ -12,7 +12,7 @@
 static const struct cl_cli_cmd g_cmds[] = {
 	{ "version", "print the versions of cipherline and OpenSSL", cl_cli_version },
 	{ "srtp", "protect or unprotect SRTP/SRTCP packets given as hex lines", cl_cli_srtp },
-	{ "run", "start the edge", NULL },
+	{ "run", "start the SIP edge (UDP, TCP, TLS)", cl_cli_run },
 	{ "cert", "check certificate chains, fingerprints and expiry", cl_cli_cert },
 	{ "sdp", "show the SDES answer to an SDP offer, or why it is refused (488)", cl_cli_sdp },
 };

@@ -343,4 +343,336 @@ struct cl_sip_frame {
  * The framer does not parse the message: call cl_sip_parse() with CL_SIP_STREAM on it. */
 int cl_sip_frame(const char *buf, size_t len, size_t max_size, struct cl_sip_frame *f);
 
+/* ---- building messages (RFC 3261 §7, §8.1.1, §8.2.6, §9.1, §17.1.1.3) ----
+ *
+ * Every builder writes one whole message into out[0..cap) and sets *len: CRLF line ends,
+ * canonical long header names, a Content-Length that matches the body, no NUL. When the
+ * message does not fit it returns ENOBUFS and out[0..cap) holds garbage; nothing is ever
+ * written past cap. Caller-given values (method, URIs, header values, tags) may not hold
+ * CR, LF or NUL (EINVAL), so a value cannot inject a header. */
+
+#define CL_SIP_BRANCH_COOKIE "z9hG4bK"  /* RFC 3261 §8.1.1.7 magic cookie */
+#define CL_SIP_BRANCH_LEN 31            /* cookie + 24 hex digits from the CSPRNG */
+#define CL_SIP_TAG_LEN 16               /* 16 hex digits (64 random bits, §19.3) */
+
+/* Returns the RFC 3261 §21 reason phrase for a status code ("Unknown" when none). */
+const char *cl_sip_reason_phrase(unsigned status);
+/* Writes a fresh branch ("z9hG4bK" + 24 random hex digits) and a NUL into out (cap at
+ * least CL_SIP_BRANCH_LEN + 1). Returns 0, ENOBUFS or EIO (CSPRNG failure). */
+int cl_sip_branch_new(char *out, size_t cap);
+/* Writes a fresh tag (CL_SIP_TAG_LEN random hex digits) and a NUL into out (cap at least
+ * CL_SIP_TAG_LEN + 1). Returns 0, ENOBUFS or EIO. */
+int cl_sip_tag_new(char *out, size_t cap);
+
+/* What a builder adds after the mandatory headers. Zero it for "nothing". */
+struct cl_sip_build_opts {
+	struct cl_slice headers;  /* complete header lines, each ending in CRLF (Record-Route,
+				   * Contact, Allow, Server, Retry-After, ...); copied as is */
+	struct cl_slice ctype;    /* Content-Type value: required when body is not empty */
+	struct cl_slice body;
+	/* responses only, for the server transport (RFC 3261 §18.2.1, RFC 3581 §4): rewrite
+	 * the top Via with received=via_received and rport=via_rport (either may be unset;
+	 * any received/rport already there is replaced). rport is set only when the request
+	 * asked for it (a bare ";rport"). */
+	struct cl_slice via_received;
+	uint16_t via_rport;
+};
+
+/* Builds a response to req (RFC 3261 §8.2.6): status line (reason NULL: the default
+ * phrase), every Via in order, From, To, Call-ID, CSeq, then opts. When the request's To
+ * has no tag and status is not 100, ";tag=" to_tag is added (to_tag empty: a fresh one
+ * from cl_sip_tag_new; §8.2.6.2). A 100 copies Timestamp (§8.2.6.1). Record-Route for
+ * dialog-creating responses (§12.1.1) is the TU's: pass it in opts->headers.
+ * Returns 0, EINVAL (status outside 100..699, CR/LF in a value, body without
+ * Content-Type, opts->headers not ending in CRLF), ENOBUFS, EIO, or EBADMSG when req is
+ * not a request or its Via is unreadable. */
+int cl_sip_build_response(const struct cl_sip_msg *req, unsigned status, const char *reason,
+			  struct cl_slice to_tag, const struct cl_sip_build_opts *opts,
+			  char *out, size_t cap, size_t *len);
+
+/* A request a UAC core starts (RFC 3261 §8.1.1). Header values are given whole, tags
+ * included: from needs its tag (§8.1.1.3), to has none outside a dialog. */
+struct cl_sip_request_spec {
+	struct cl_slice method;      /* a token, not "ACK" via this path (use build_ack) */
+	struct cl_slice ruri;        /* Request-URI text */
+	struct cl_slice transport;   /* Via transport: "UDP", "TCP", "TLS" */
+	struct cl_slice sent_by;     /* Via sent-by: host[:port] */
+	struct cl_slice via_params;  /* after the branch, e.g. ";rport" (may be empty) */
+	struct cl_slice branch;      /* empty: a fresh one (cl_sip_branch_new) */
+	struct cl_slice from, to, call_id;
+	uint32_t cseq;               /* < 2^31 (§8.1.1.5) */
+	struct cl_slice contact;     /* Contact value; empty: none */
+	unsigned max_forwards;       /* 0: 70 (§8.1.1.6); 1..255 as given */
+	const struct cl_sip_build_opts *opts; /* NULL: nothing more (route set goes here) */
+};
+/* Builds "METHOD R-URI SIP/2.0", Via (with branch), Max-Forwards, From, To, Call-ID,
+ * CSeq, Contact, then opts. Returns 0, EINVAL (missing method/ruri/transport/sent_by/
+ * from/to/call_id, CSeq out of range, CR/LF in a value), ENOBUFS or EIO. */
+int cl_sip_build_request(const struct cl_sip_request_spec *s, char *out, size_t cap, size_t *len);
+
+/* Builds the ACK for a non-2xx final response resp to invite, a request we sent
+ * (RFC 3261 §17.1.1.3): the same Request-URI, Call-ID, From, CSeq number and top Via
+ * (one Via only), To from the response (with its tag), the invite's Route headers,
+ * Max-Forwards 70, no body. Returns 0, EINVAL (invite is not an INVITE or resp not a
+ * response), EBADMSG (unreadable Via) or ENOBUFS. */
+int cl_sip_build_ack(const struct cl_sip_msg *invite, const struct cl_sip_msg *resp,
+		     char *out, size_t cap, size_t *len);
+/* Builds the CANCEL for req (RFC 3261 §9.1): the same Request-URI, Call-ID, From, To,
+ * CSeq number and top Via (same branch), the Route headers, Max-Forwards 70, then
+ * headers (complete lines ending in CRLF, e.g. Reason (RFC 3326); may be empty).
+ * Returns 0, EINVAL (req is an ACK or CANCEL, or headers malformed), EBADMSG or ENOBUFS.
+ * §9.1: send it only after a provisional response; that is the TU's rule. */
+int cl_sip_build_cancel(const struct cl_sip_msg *req, struct cl_slice headers,
+			char *out, size_t cap, size_t *len);
+
+/* ---- transactions (RFC 3261 §17 with the RFC 6026 fixes): sans-I/O ----
+ *
+ * struct cl_sip_txl is the transaction layer of one signaling thread. It does no I/O and
+ * reads no clock: the driver passes the time (ms, any monotonic origin) into every call,
+ * and gets output through two callbacks:
+ *   send(arg, tx, flow, bytes, len)  put bytes on the wire on flow (an id the driver
+ *                                    chose: a connection, or a UDP destination). A
+ *                                    non-zero return is a transport error (§17.1.1.2,
+ *                                    §17.1.2.2, §17.2.4): the tx fails with
+ *                                    CL_SIP_TXE_TRANSPORT_ERROR. tx is NULL for the
+ *                                    stateless 503.
+ *   event(arg, ev)                   what the transaction user (TU) must know.
+ * and one query: cl_sip_txl_next() is the earliest deadline, so the driver arms a single
+ * loop timer and calls cl_sip_txl_timer() when it fires (early or late calls are fine;
+ * retransmit intervals restart from the time given).
+ *
+ * Inputs: cl_sip_txl_recv() with every parsed message (its raw bytes are m->head.p ..
+ * m->head.p + m->len), cl_sip_txl_timer(), cl_sip_txl_transport_error() when a flow
+ * dies, and the TU's cl_sip_txl_request() / cl_sip_txl_respond() / cl_sip_txl_reply().
+ *
+ * Re-entrancy: the callbacks may call any cl_sip_txl_* function except cl_sip_txl_free
+ * (the TU typically answers inside CL_SIP_TXE_REQUEST). A tx is freed only when the
+ * outermost cl_sip_txl_* call returns, after its CL_SIP_TXE_TERMINATED event; the TU
+ * drops its pointer at that event. Every message given to the TU (ev->msg) lives only for
+ * the callback; the tx keeps a copy of its request (cl_sip_tx_request()).
+ *
+ * Machines (timers: T1/T2/T4 from the config; "unreliable" means the tx's flow is
+ * datagram; the reliable flag is fixed when the tx is created):
+ *   INVITE client (§17.1.1, RFC 6026 §8.4): Calling: A (T1, doubling, unreliable only),
+ *     B (64*T1 -> TIMEOUT). 1xx -> Proceeding (no timers). 2xx -> Accepted, M (64*T1):
+ *     every 2xx, retransmissions and forks, goes to the TU, which sends the ACK (§13.2.2.4)
+ *     itself, outside any transaction. 300-699 -> the tx builds and sends the ACK,
+ *     Completed, D (32 s unreliable, 0 reliable); retransmitted finals are answered with
+ *     the same ACK bytes and not passed up.
+ *   non-INVITE client (§17.1.2): Trying: E (T1 doubling up to T2, unreliable), F (64*T1
+ *     -> TIMEOUT). 1xx -> Proceeding (E continues at T2). Final -> Completed, K (T4
+ *     unreliable, 0 reliable), later responses absorbed.
+ *   INVITE server (§17.2.1, RFC 6026 §8.5-8.7): Proceeding: 100 Trying when the TU has
+ *     sent nothing within trying_ms (our UAS choice: the B2BUA rarely answers within
+ *     200 ms, but a quick local reject or 183 then goes out without a 100 before it; 0
+ *     sends it as soon as the REQUEST callback returns unanswered). A retransmitted
+ *     INVITE gets the last provisional again (or the 100 at once). 2xx from the TU -> Accepted, L
+ *     (64*T1): INVITE retransmissions absorbed, the TU's own 2xx retransmissions sent,
+ *     ACKs passed to the TU. 300-699 -> Completed: G (T1 doubling up to T2, unreliable),
+ *     H (64*T1 -> TIMEOUT: no ACK); ACK -> Confirmed, I (T4 unreliable, 0 reliable).
+ *   non-INVITE server (§17.2.2): Trying (retransmissions absorbed) -> Proceeding (1xx,
+ *     resent on retransmission) -> Completed (final resent on retransmission), J (64*T1
+ *     unreliable, 0 reliable).
+ * No timer runs in INVITE Proceeding (client or server) nor non-INVITE server Trying: a
+ * TU that never answers keeps its tx.
+ *
+ * Matching: a response goes to the client tx with its top Via branch and CSeq method
+ * (§17.1.3); unmatched responses are dropped (RFC 6026 §8.4 keeps 2xx retransmissions
+ * inside the Accepted tx). A request with an RFC 3261 branch matches the server tx with
+ * the same branch, top Via sent-by and method, an ACK matching the INVITE (§17.2.3).
+ * Without the cookie (RFC 2543) it matches on Request-URI, From tag, Call-ID, CSeq
+ * number, top Via and method (the To tag of an ACK is not compared: a simplification).
+ * An ACK that matches no tx, or an INVITE tx in Accepted, is an end-to-end ACK for a 2xx
+ * and goes to the TU (CL_SIP_TXE_ACK); an ACK for a non-2xx is absorbed. A CANCEL creates
+ * its own non-INVITE server tx; the event names the INVITE server tx it cancels (NULL:
+ * none, the TU answers 481, §9.2). Over max_tx live transactions a new request gets a
+ * stateless 503 (ACKs pass, and the TU's cl_sip_txl_request() gets ENOSPC).
+ *
+ * Retransmissions resend the stored bytes: byte-identical. */
+
+enum cl_sip_tx_kind {
+	CL_SIP_TX_ICT,  /* INVITE client */
+	CL_SIP_TX_NICT, /* non-INVITE client */
+	CL_SIP_TX_IST,  /* INVITE server */
+	CL_SIP_TX_NIST, /* non-INVITE server */
+};
+
+enum cl_sip_tx_state {
+	CL_SIP_TX_CALLING,
+	CL_SIP_TX_TRYING,
+	CL_SIP_TX_PROCEEDING,
+	CL_SIP_TX_COMPLETED,
+	CL_SIP_TX_CONFIRMED,
+	CL_SIP_TX_ACCEPTED,  /* RFC 6026 */
+	CL_SIP_TX_TERMINATED,
+};
+
+struct cl_sip_txl_cfg {
+	uint32_t t1_ms;      /* RTT estimate; default 500 (§17.1.1.1) */
+	uint32_t t2_ms;      /* retransmit cap for non-INVITE and G; default 4000 */
+	uint32_t t4_ms;      /* max network lifetime; default 5000 */
+	uint32_t trying_ms;  /* INVITE server: 100 Trying after this; default 200; 0: at once */
+	uint32_t d_ms;       /* Timer D on unreliable flows; default 32000 (">= 32 s") */
+	uint32_t max_tx;     /* live transactions at most; default 8192 */
+};
+
+struct cl_sip_tx;
+struct cl_sip_txl;
+
+enum cl_sip_txe_type {
+	CL_SIP_TXE_REQUEST,         /* a new server tx: answer with cl_sip_txl_respond/reply */
+	CL_SIP_TXE_CANCEL,          /* a new CANCEL server tx (tx); cancelled: the INVITE server
+				     * tx it matches, or NULL. The TU answers both (§9.2) */
+	CL_SIP_TXE_ACK,             /* an ACK for a 2xx (end to end); tx: the Accepted INVITE
+				     * server tx, or NULL when none matched */
+	CL_SIP_TXE_RESPONSE,        /* a response on a client tx */
+	CL_SIP_TXE_TIMEOUT,         /* Timer B or F (client), H (server: the ACK never came) */
+	CL_SIP_TXE_TRANSPORT_ERROR, /* send failed or the flow died; err says why */
+	CL_SIP_TXE_TERMINATED,      /* the tx is gone after this callback: drop it */
+};
+
+struct cl_sip_txe {
+	enum cl_sip_txe_type type;
+	struct cl_sip_tx *tx;
+	struct cl_sip_tx *cancelled;  /* CANCEL only */
+	const struct cl_sip_msg *msg; /* REQUEST, CANCEL, ACK, RESPONSE; valid in the callback */
+	uint64_t flow;                /* the flow it arrived on (or the tx's) */
+	bool reliable;
+	int err;                      /* TRANSPORT_ERROR */
+};
+
+typedef int cl_sip_txl_send_h(void *arg, struct cl_sip_tx *tx, uint64_t flow,
+			      const char *buf, size_t len);
+typedef void cl_sip_txl_event_h(void *arg, const struct cl_sip_txe *ev);
+
+struct cl_sip_txl_stats {
+	uint64_t retrans_absorbed;   /* requests/responses eaten by a tx */
+	uint64_t stray_responses;    /* matched no client tx, dropped */
+	uint64_t stray_acks;         /* ACK matched a tx that was not waiting for it */
+	uint64_t rejected_503;       /* over max_tx */
+	uint64_t timeouts, transport_errors;
+};
+
+/* Fills cfg with the defaults above. */
+void cl_sip_txl_cfg_init(struct cl_sip_txl_cfg *cfg);
+/* Creates a transaction layer (cfg NULL: defaults). Returns 0, EINVAL (t1/t2/t4/max_tx
+ * zero, t2 < t1, no send or event handler), ENOMEM or EIO. */
+int cl_sip_txl_new(struct cl_sip_txl **out, const struct cl_sip_txl_cfg *cfg,
+		   cl_sip_txl_send_h *send, cl_sip_txl_event_h *event, void *arg);
+/* Frees the layer and every transaction in it, without events. NULL is fine. */
+void cl_sip_txl_free(struct cl_sip_txl *txl);
+
+/* Feeds one parsed message that arrived on flow. Returns 0 (handled, absorbed or
+ * dropped), EINVAL for bad arguments, ENOMEM. */
+int cl_sip_txl_recv(struct cl_sip_txl *txl, const struct cl_sip_msg *m, uint64_t flow,
+		    bool reliable, uint64_t now);
+/* Fires every timer due at now. Returns the number fired. */
+size_t cl_sip_txl_timer(struct cl_sip_txl *txl, uint64_t now);
+/* Returns the earliest timer deadline, or UINT64_MAX when none is armed. */
+uint64_t cl_sip_txl_next(const struct cl_sip_txl *txl);
+/* Every live tx on flow fails with CL_SIP_TXE_TRANSPORT_ERROR (err). Returns how many. */
+size_t cl_sip_txl_transport_error(struct cl_sip_txl *txl, uint64_t flow, int err,
+				  uint64_t now);
+
+/* Starts a client tx for a request the TU built (cl_sip_build_request / _cancel): copies
+ * it, sends it on flow and arms its timers. The top Via needs a fresh RFC 3261 branch.
+ * *out (may be NULL) gets the tx; data is the TU's pointer. Returns 0, EINVAL (not a
+ * parseable request, an ACK, no z9hG4bK branch), EEXIST (branch+method in use), ENOSPC
+ * (over max_tx), ENOMEM, or the send callback's error (then no tx exists). */
+int cl_sip_txl_request(struct cl_sip_txl *txl, const char *req, size_t len, uint64_t flow,
+		       bool reliable, uint64_t now, void *data, struct cl_sip_tx **out);
+/* Sends the response bytes resp on server tx (built by the TU, e.g. from
+ * cl_sip_tx_request()) and moves its machine. Returns 0, EINVAL (not a server tx or not a
+ * response), EPROTO (not allowed in this state: a second final, a 1xx after a final,
+ * anything but a 2xx in Accepted), ESRCH (tx terminated), ENOMEM, or the transport error
+ * (the tx has then failed: TRANSPORT_ERROR and TERMINATED events were delivered). */
+int cl_sip_txl_respond(struct cl_sip_txl *txl, struct cl_sip_tx *tx, const char *resp,
+		       size_t len, uint64_t now);
+/* Builds a response from the tx's request with cl_sip_build_response() and sends it as
+ * cl_sip_txl_respond() does. Returns the same errors plus the builder's. */
+int cl_sip_txl_reply(struct cl_sip_txl *txl, struct cl_sip_tx *tx, unsigned status,
+		     const char *reason, struct cl_slice to_tag,
+		     const struct cl_sip_build_opts *opts, uint64_t now);
+/* Returns the number of live (not terminated) transactions. */
+size_t cl_sip_txl_count(const struct cl_sip_txl *txl);
+/* Returns the counters. */
+const struct cl_sip_txl_stats *cl_sip_txl_stats(const struct cl_sip_txl *txl);
+
+enum cl_sip_tx_kind cl_sip_tx_kind(const struct cl_sip_tx *tx);
+enum cl_sip_tx_state cl_sip_tx_state(const struct cl_sip_tx *tx);
+/* Returns the request bytes the tx keeps (received or sent): parse them to answer. */
+struct cl_slice cl_sip_tx_request(const struct cl_sip_tx *tx);
+uint64_t cl_sip_tx_flow(const struct cl_sip_tx *tx);
+bool cl_sip_tx_reliable(const struct cl_sip_tx *tx);
+/* Returns the status of the last response sent (server) or received (client), 0: none. */
+unsigned cl_sip_tx_status(const struct cl_sip_tx *tx);
+void *cl_sip_tx_data(const struct cl_sip_tx *tx);
+void cl_sip_tx_set_data(struct cl_sip_tx *tx, void *data);
+/* Returns "ICT", "NIST", ... and "Calling", "Proceeding", ... for logs. */
+const char *cl_sip_tx_kind_name(enum cl_sip_tx_kind k);
+const char *cl_sip_tx_state_name(enum cl_sip_tx_state s);
+
+/* ---- transports (RFC 3261 §18, RFC 3581, RFC 5626 §4.4.1) ----
+ * Listeners on UDP, TCP and TLS; a flow per UDP 5-tuple or per stream connection, each
+ * with an idle timeout, in a capped table. Received messages are parsed and handed to the
+ * transaction user with their flow id; a request that cannot be parsed is answered
+ * statelessly (400/505/513 naming what is wrong) when it can be. Responses go back on the
+ * flow the request came on (for UDP: to its source address and port, RFC 3581). */
+struct cl_loop;
+struct cl_sa;
+struct cl_tls_server;
+
+enum cl_sip_tpt { CL_SIP_TP_UDP, CL_SIP_TP_TCP, CL_SIP_TP_TLS };
+
+#define CL_SIP_TP_MAX_LISTENERS 16
+
+struct cl_sip_tp_cfg {
+	size_t max_flows;       /* flows at once (default 4096); new ones beyond are refused */
+	uint32_t udp_idle_ms;   /* default 60 s */
+	uint32_t stream_idle_ms; /* default 300 s */
+	size_t max_msg;         /* default CL_SIP_DEFAULT_MAX_SIZE */
+};
+
+struct cl_sip_tp_stats {
+	uint64_t rx_msgs, tx_msgs, bad_requests, bad_responses, stream_errors, refused_flows;
+	uint64_t tls_handshake_failures, keepalives;
+};
+
+struct cl_sip_tp;
+/* A parsed message arrived on flow (m points into the transport's buffer: copy what you
+ * keep). reliable: a stream. */
+typedef void(cl_sip_tp_recv_h)(void *arg, uint64_t flow, bool reliable, const struct cl_sip_msg *m);
+/* A flow is gone (err 0: idle timeout or orderly close, else why). */
+typedef void(cl_sip_tp_close_h)(void *arg, uint64_t flow, int err);
+
+/* Fills the defaults. */
+void cl_sip_tp_cfg_init(struct cl_sip_tp_cfg *cfg);
+/* Creates the transport layer on a loop. Returns 0, EINVAL or ENOMEM. */
+int cl_sip_tp_new(struct cl_sip_tp **tpp, struct cl_loop *loop, const struct cl_sip_tp_cfg *cfg,
+		  cl_sip_tp_recv_h *recvh, cl_sip_tp_close_h *closeh, void *arg);
+/* Closes every flow and listener and frees the layer (NULL is fine). */
+void cl_sip_tp_free(struct cl_sip_tp *tp);
+/* Listens on addr (port 0: any; the bound address is written back). tls: the server
+ * contexts for CL_SIP_TP_TLS. Returns 0 or an errno. */
+int cl_sip_tp_listen(struct cl_sip_tp *tp, enum cl_sip_tpt kind, struct cl_sa *addr,
+		     struct cl_tls_server *tls);
+/* Sends a whole message on flow. Returns 0, ENOENT (flow gone), ENOBUFS (stream queue
+ * full: the flow is closed) or a socket error. */
+int cl_sip_tp_send(struct cl_sip_tp *tp, uint64_t flow, const char *buf, size_t len);
+/* The peer address and kind of a flow. Returns 0 or ENOENT. */
+int cl_sip_tp_flow_info(const struct cl_sip_tp *tp, uint64_t flow, struct cl_sa *peer,
+			enum cl_sip_tpt *kind);
+/* Counters. */
+const struct cl_sip_tp_stats *cl_sip_tp_stats(const struct cl_sip_tp *tp);
+/* "UDP", "TCP", "TLS". */
+const char *cl_sip_tpt_name(enum cl_sip_tpt kind);
+
+/* The minimal transaction user (until the registrar and B2BUA): the status to answer a
+ * request with, and extra header lines (CRLF-terminated) written into hdrs. OPTIONS → 200
+ * (Allow, Accept, Supported, Server), Max-Forwards 0 → 483, unsupported Require → 420
+ * with Unsupported, INVITE/REGISTER/BYE → 404, other methods → 501 with Allow. Returns 0,
+ * ENOENT for an ACK (never answered), or ENOBUFS (cap < 128). */
+int cl_sip_minimal_reply(const struct cl_sip_msg *req, unsigned *status, const char **reason,
+			 char *hdrs, size_t cap, size_t *hlen);
+
 #endif

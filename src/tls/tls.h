@@ -7,7 +7,10 @@
  *   - SIP domain identity per RFC 5922 §7 (SAN URI sip:, then dNSName, CN only
  *     without SAN, no wildcards);
  *   - issuing: EC P-256 keys, certificates signed with SHA-256, a local CA;
- *   - a TLS 1.2+ client context and a non-blocking client handshake.
+ *   - a TLS 1.2+ client context and a non-blocking client handshake (cert check);
+ *   - for SIP over TLS: servers (certificates by SNI, client-certificate policy,
+ *     reload), clients (RFC 5922 name check, session resumption) and streams in
+ *     either role on non-blocking sockets.
  * Errors are errno values; verification and handshake failures also carry a
  * reason (struct cl_tls_result) worded for operators. */
 #ifndef CL_TLS_H
@@ -215,5 +218,135 @@ size_t cl_tls_conn_peer_chain(const struct cl_tls_conn *c, struct cl_tls_cert **
 int cl_tls_conn_verify(const struct cl_tls_conn *c, struct cl_tls_result *res);
 /* Sends close_notify (best effort, never blocks for long) and frees c. */
 void cl_tls_conn_free(struct cl_tls_conn *c);
+
+/* ---- streams: TLS over a non-blocking socket, server or client role ----
+ *
+ * A stream wraps a connected socket fd (never closed here) and never blocks: each
+ * call returns 0, or EAGAIN with *want_write telling what to wait for (true: the
+ * socket becoming writable, false: readable), or an error. Any event loop can drive
+ * it. Every handshake failure is logged with its reason (module "tls") and kept for
+ * cl_tls_stream_result(). Sockets are written with MSG_NOSIGNAL: no SIGPIPE.
+ * Servers, clients and streams belong to one thread (the signaling thread). */
+
+struct cl_tls_server; /* server contexts: certificates by SNI, client-cert policy */
+struct cl_tls_client; /* a client context for SIP: trust, our certificate, sessions */
+struct cl_tls_stream; /* one TLS connection over a socket */
+
+enum cl_tls_client_auth {
+	CL_TLS_CLIENT_AUTH_NONE,     /* no CertificateRequest */
+	CL_TLS_CLIENT_AUTH_OPTIONAL, /* asked for; none is fine, one that fails to verify is not */
+	CL_TLS_CLIENT_AUTH_REQUIRED, /* the handshake fails without a certificate that verifies */
+};
+
+/* One certificate a server offers. */
+struct cl_tls_server_cert {
+	const char *sni;        /* the SNI host name that selects it (case and a trailing dot
+				 * ignored); NULL: the certificate's own names (SAN URI sip:,
+				 * SAN DNS with RFC 6125 wildcards, CN without SAN) */
+	const char *chain_file; /* PEM: the leaf, then its intermediates; all are sent */
+	const char *key_file;   /* PEM: the leaf's private key */
+};
+
+struct cl_tls_server_conf {
+	const struct cl_tls_server_cert *certs; /* certs[0] is the default: used without SNI
+						 * or for a name no entry has */
+	size_t ncerts;                          /* 1 .. CL_TLS_SERVER_CERTS_MAX */
+	enum cl_tls_client_auth client_auth;
+	const char *ca_file; /* trust anchors for client certificates (their subjects are
+			      * advertised); NULL: the system bundle (nothing advertised) */
+};
+
+#define CL_TLS_SERVER_CERTS_MAX 64
+
+/* Builds server contexts: TLS 1.2 minimum and TLS 1.3, ECDHE+AEAD ciphers for
+ * TLS 1.2 (OpenSSL's TLS 1.3 suites, all AEAD), server cipher preference, no
+ * compression, no renegotiation, session tickets and a session cache. Returns 0,
+ * EINVAL (bad conf), ENOENT/EBADMSG (a file is missing or does not load; why says
+ * which and why), or ENOMEM. why (may be NULL) gets the reason. */
+int cl_tls_server_new(struct cl_tls_server **sp, const struct cl_tls_server_conf *conf,
+		      char *why, size_t why_cap);
+/* Builds contexts from conf and swaps them in for new handshakes; streams already
+ * accepted keep theirs and go on working. On failure the old contexts stay, why gets
+ * the reason, and the error is returned as by cl_tls_server_new. */
+int cl_tls_server_reload(struct cl_tls_server *s, const struct cl_tls_server_conf *conf,
+			 char *why, size_t why_cap);
+/* How many reloads succeeded since creation (a generation number for logs). */
+unsigned cl_tls_server_generation(const struct cl_tls_server *s);
+/* Frees s (NULL is fine); streams accepted from it stay valid. */
+void cl_tls_server_free(struct cl_tls_server *s);
+
+struct cl_tls_client_conf {
+	const char *ca_file;    /* trust anchors; NULL: the system bundle */
+	const char *chain_file; /* our certificate for servers that ask (leaf first, then
+				 * intermediates); NULL: none */
+	const char *key_file;   /* its key; required with chain_file */
+	enum cl_tls_verify_mode verify; /* REQUIRE (the default): chain and RFC 5922 name */
+};
+
+#define CL_TLS_CLIENT_SESSIONS 128 /* sessions kept for resumption, one per name */
+
+/* Builds a client context: the same versions and ciphers as a server, verification
+ * of the chain and of the name given to cl_tls_stream_connect (RFC 5922 §7), and a
+ * cache of the last session per name, offered on the next connect. Returns 0,
+ * EINVAL, ENOENT/EBADMSG (why says which file), or ENOMEM. */
+int cl_tls_client_new(struct cl_tls_client **cp, const struct cl_tls_client_conf *conf,
+		      char *why, size_t why_cap);
+/* Drops the caller's reference (NULL is fine); streams keep theirs. */
+void cl_tls_client_free(struct cl_tls_client *c);
+
+/* Starts the server side of a stream on an accepted socket. Returns 0 or ENOMEM. */
+int cl_tls_stream_accept(struct cl_tls_stream **sp, struct cl_tls_server *srv, int fd);
+/* Starts the client side on a connected socket. name is the SIP domain (or host or
+ * IP literal) the peer must prove: it is sent as SNI unless it is an IP literal, and
+ * the leaf must match it per RFC 5922 §7 (IP literals: a SAN iPAddress). NULL: no
+ * SNI and no name check (the chain is still verified). A session kept for name is
+ * offered. Returns 0, EINVAL (name too long) or ENOMEM. */
+int cl_tls_stream_connect(struct cl_tls_stream **sp, struct cl_tls_client *cli, int fd,
+			  const char *name);
+/* Advances the handshake. Returns 0 when done (then again 0); EAGAIN (see above);
+ * EPROTO when the handshake failed (res, may be NULL, says why: expired, unknown CA,
+ * name mismatch, protocol version, no shared cipher, ...); EIO on a socket error. */
+int cl_tls_stream_handshake(struct cl_tls_stream *s, bool *want_write,
+			    struct cl_tls_result *res);
+/* Reads up to cap (> 0) bytes, finishing the handshake first if needed. Returns 0
+ * with *n > 0, or 0 with *n == 0 when the peer closed with close_notify; EAGAIN;
+ * ECONNRESET when the peer went away without close_notify; EPROTO (a TLS error or
+ * alert, see cl_tls_stream_result); EIO. Data may stay buffered inside the stream:
+ * read again while cl_tls_stream_pending() is non-zero before waiting. */
+int cl_tls_stream_read(struct cl_tls_stream *s, void *buf, size_t cap, size_t *n,
+		       bool *want_write);
+/* Writes up to len (> 0) bytes. Returns 0 with *n in 1..len; EAGAIN, after which the
+ * same bytes must be offered again (the buffer may move); EPIPE when the peer is
+ * gone; EPROTO; EIO. */
+int cl_tls_stream_write(struct cl_tls_stream *s, const void *buf, size_t len, size_t *n,
+			bool *want_write);
+/* Sends close_notify. Returns 0 when sent (the peer's is not awaited), EAGAIN, EIO. */
+int cl_tls_stream_shutdown(struct cl_tls_stream *s, bool *want_write);
+/* Returns the number of decrypted bytes buffered and readable without the socket. */
+size_t cl_tls_stream_pending(const struct cl_tls_stream *s);
+/* Frees s (NULL is fine), sending close_notify once if it can without waiting. */
+void cl_tls_stream_free(struct cl_tls_stream *s);
+
+/* The last failure of s (why CL_TLS_OK when none). */
+const struct cl_tls_result *cl_tls_stream_result(const struct cl_tls_stream *s);
+/* "ip:port" or "[ip6]:port" of the peer, or "fd N" for other sockets; for logs. */
+const char *cl_tls_stream_peer(const struct cl_tls_stream *s);
+/* After the handshake: the version ("TLSv1.3"), the cipher name, and whether an
+ * earlier session was resumed. */
+const char *cl_tls_stream_version(const struct cl_tls_stream *s);
+const char *cl_tls_stream_cipher(const struct cl_tls_stream *s);
+bool cl_tls_stream_resumed(const struct cl_tls_stream *s);
+/* Server side: the SNI name the client sent, or NULL. */
+const char *cl_tls_stream_sni(const struct cl_tls_stream *s);
+/* The peer's chain as sent, leaf first, as new references in out[0..cap); on a
+ * resumed session only the leaf is known. Returns how many were stored. */
+size_t cl_tls_stream_peer_chain(const struct cl_tls_stream *s, struct cl_tls_cert **out,
+				size_t cap);
+/* Whether the peer's certificate verified (0) or not (EACCES; also when there is
+ * none); res (may be NULL) says why. */
+int cl_tls_stream_verify(const struct cl_tls_stream *s, struct cl_tls_result *res);
+/* True when the peer's certificate verified and is an RFC 5922 §7 identity for
+ * domain (for RFC 5923 connection reuse: the certificate authenticated that name). */
+bool cl_tls_stream_peer_is(const struct cl_tls_stream *s, const char *domain);
 
 #endif

@@ -1,0 +1,163 @@
+#!/bin/sh
+# Black-box tests of `cipherline run` with real peers (issue 4 §5): sipp OPTIONS over UDP
+# and TCP, over TLS through a client-mode stunnel (one connection, and one per request),
+# and broken requests sent raw. Loopback only; every process is started here, bounded by
+# timeout, and stopped by PID. Last line: "N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+CL=$BUILD/cipherline
+HERE=$(cd "$(dirname "$0")" && pwd)
+SCEN=$HERE/../blackbox
+T=$(mktemp -d)
+PASS=0
+FAIL=0
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
+check() { # name command...
+	n=$1
+	shift
+	if "$@" >"$T/out" 2>&1; then ok "$n"; else bad "$n"; sed 's/^/    /' "$T/out" | tail -15; fi
+}
+
+for tool in sipp stunnel4 python3 timeout; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "FAIL $tool is not installed (scripts/deps.sh installs it)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT: until something accepts TCP on it (5 s at most).
+wait_port() {
+	timeout 5 python3 -c '
+import socket, sys, time
+while True:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); break
+    except OSError:
+        time.sleep(0.05)' "$1"
+}
+
+P=$(free_port)
+PT=$(free_port)
+PS=$(free_port)
+timeout 20 "$CL" cert init --dir "$T/certs" --name sip.test --ip 127.0.0.1 >/dev/null 2>&1 ||
+	bad "cert init for the edge"
+"$CL" run --listen "udp:127.0.0.1:$P,tcp:127.0.0.1:$P,tls:127.0.0.1:$PT" \
+	--tls-cert "$T/certs/server-chain.pem" --tls-key "$T/certs/server.key" 2>"$T/edge.log" &
+EDGE=$!
+PIDS="$PIDS $EDGE"
+wait_port "$P" && wait_port "$PT" || bad "edge listens"
+
+sipp_run() { # transport scenario target extra...
+	tr=$1
+	sc=$2
+	tg=$3
+	shift 3
+	timeout 60 sipp -sf "$SCEN/$sc" "$tg" -t "$tr" -nostdin -timeout 20 -timeout_error \
+		-max_recv_loops 1000 -max_socket 1000 "$@" >"$T/sipp.out" 2>&1
+}
+
+check "sipp OPTIONS over UDP (50 requests, 200 OK each)" sipp_run u1 options.xml "127.0.0.1:$P" -m 50 -r 100
+check "sipp OPTIONS over TCP, one connection (50)" sipp_run t1 options.xml "127.0.0.1:$P" -m 50 -r 100
+check "sipp OPTIONS over TCP, a connection per request (20)" sipp_run tn options.xml "127.0.0.1:$P" -m 20 -r 50
+
+# TLS through stunnel: sipp has no TLS in Debian (PEERS.md).
+cat >"$T/stunnel.conf" <<CONF
+foreground = yes
+pid =
+[sip]
+client = yes
+accept = 127.0.0.1:$PS
+connect = 127.0.0.1:$PT
+CAfile = $T/certs/ca.pem
+verifyChain = yes
+checkHost = sip.test
+sni = sip.test
+CONF
+stunnel4 "$T/stunnel.conf" >"$T/stunnel.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_port "$PS" || bad "stunnel listens"
+check "sipp OPTIONS over TLS via stunnel, one connection (50)" sipp_run t1 options_tls.xml "127.0.0.1:$PS" -m 50 -r 100
+check "sipp OPTIONS over TLS via stunnel, a connection per request (20)" sipp_run tn options_tls.xml "127.0.0.1:$PS" -m 20 -r 20
+
+# Raw requests: send one, print the first response line.
+raw() { # proto request-file
+	timeout 10 python3 - "$1" "$P" "$2" <<'PY'
+import socket, sys
+proto, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+msg = open(path, 'rb').read()
+if proto == 'udp':
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+    s.sendto(msg, ('127.0.0.1', port)); data = s.recv(65535)
+else:
+    s = socket.create_connection(('127.0.0.1', port), 3); s.settimeout(3)
+    s.sendall(msg)
+    try:
+        data = s.recv(65535)
+    except socket.timeout:
+        data = b'TIMEOUT'
+print(data.split(b'\r\n')[0].decode(errors='replace') if data else 'CLOSED')
+PY
+}
+
+req() { # file method extra-header-lines (use \r\n); branch and Call-ID come from file
+	printf '%s sip:sip.test SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK%s;rport\r\n%bFrom: <sip:a@sip.test>;tag=1\r\nTo: <sip:b@sip.test>\r\nCall-ID: %s@test\r\nCSeq: 1 %s\r\nContent-Length: 0\r\n\r\n' \
+		"$2" "$(basename "$1")$$" "$3" "$(basename "$1")$$" "$2" >"$1"
+}
+
+expect() { # name proto file want
+	got=$(raw "$2" "$3")
+	case "$got" in
+	$4*) ok "$1 ($got)" ;;
+	*) bad "$1: got '$got', want '$4'" ;;
+	esac
+}
+
+req "$T/bad_cseq" OPTIONS 'Max-Forwards: 70\r\n'
+sed -i 's/CSeq: 1 OPTIONS/CSeq: one OPTIONS/' "$T/bad_cseq"
+expect "a broken CSeq gets 400 naming it" udp "$T/bad_cseq" "SIP/2.0 400 Bad CSeq"
+req "$T/bad_mf" OPTIONS 'Max-Forwards: seventy\r\n'
+expect "a broken Max-Forwards gets 400" udp "$T/bad_mf" "SIP/2.0 400"
+req "$T/no_from" OPTIONS 'Max-Forwards: 70\r\n'
+sed -i '/^From:/d' "$T/no_from"
+expect "a missing From gets 400 naming it" udp "$T/no_from" "SIP/2.0 400 Missing From"
+req "$T/mf0" INVITE 'Max-Forwards: 0\r\n'
+expect "Max-Forwards 0 gets 483" udp "$T/mf0" "SIP/2.0 483"
+req "$T/unknown" FOO 'Max-Forwards: 70\r\n'
+expect "an unknown method gets 501" udp "$T/unknown" "SIP/2.0 501"
+req "$T/require" OPTIONS 'Max-Forwards: 70\r\nRequire: 100rel\r\n'
+expect "an unsupported Require gets 420" udp "$T/require" "SIP/2.0 420"
+req "$T/invite" INVITE 'Max-Forwards: 70\r\n'
+expect "INVITE without a registrar gets 404" udp "$T/invite" "SIP/2.0 404"
+req "$T/tcp_ok" OPTIONS 'Max-Forwards: 70\r\n'
+sed -i 's|SIP/2.0/UDP|SIP/2.0/TCP|' "$T/tcp_ok"
+expect "OPTIONS over raw TCP" tcp "$T/tcp_ok" "SIP/2.0 200"
+printf 'this is not SIP\r\n\r\n' >"$T/garbage"
+expect "garbage on a stream closes it" tcp "$T/garbage" "CLOSED"
+printf '\r\n\r\n' >"$T/ping"
+got=$(timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 3); s.settimeout(3)
+s.sendall(b"\r\n\r\n"); print(repr(s.recv(16)))' "$P")
+if [ "$got" = "b'\\r\\n'" ]; then ok "CRLFCRLF keepalive answered with CRLF (RFC 5626)"; else bad "keepalive: got $got"; fi
+
+if kill -0 "$EDGE" 2>/dev/null; then ok "the edge is still running"; else bad "the edge died"; fi
+kill "$EDGE" 2>/dev/null
+timeout 5 sh -c "while kill -0 $EDGE 2>/dev/null; do sleep 0.1; done" && ok "SIGTERM stops the edge" || bad "SIGTERM did not stop the edge"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
