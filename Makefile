@@ -6,7 +6,7 @@
 #                   and a 5 s smoke run of every fuzz target
 #   make bench      benchmarks against libsrtp2 and the raw OpenSSL floor
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
-#   make run        deps, build, then start cipherline
+#   make run        deps, build, a local CA + certificate (var/tls), then start the edge
 
 BUILD   ?= build
 CC      ?= cc
@@ -122,8 +122,13 @@ fuzz: deps
 	  grep -E '^(Done|stat::number_of_executed_units)' build/fuzz/$$n.log; \
 	done
 
+# Until the configuration file exists (connections issue): a local CA and certificate in
+# var/tls on first run, then the edge on loopback over UDP, TCP (5060) and TLS (5061).
+RUN_LISTEN ?= udp:127.0.0.1:5060,tcp:127.0.0.1:5060,tls:127.0.0.1:5061
 run: deps all
-	$(BIN) version
+	@mkdir -p var/tls
+	@test -f var/tls/server-chain.pem || $(BIN) cert init --dir var/tls --name sip.test --ip 127.0.0.1
+	$(BIN) run --listen $(RUN_LISTEN) --tls-cert var/tls/server-chain.pem --tls-key var/tls/server.key
 
 clean:
 	rm -rf build
