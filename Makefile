@@ -99,9 +99,11 @@ check-asan:
 check-clang:
 	$(MAKE) BUILD=build/clang CC=clang WERROR=1 all build/clang/tests/run
 
-bench: deps
+bench:
+	@sh scripts/deps.sh --bench
 	$(MAKE) BUILD=build $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC)) $(BIN)
 	@set -e; for b in $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC)); do $$b; echo; done
+	@set -e; for s in $(sort $(wildcard bench/*.sh)); do sh $$s build; echo; done
 
 # libFuzzer targets, clang only, each run for FUZZ_SECONDS on its seed corpus copy.
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \

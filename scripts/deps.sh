@@ -1,10 +1,14 @@
 #!/bin/sh
-# Installs the Debian 12 packages cipherline's build, tests and benchmarks need,
-# and only those that are missing. Runs apt-get update at most once.
+# Installs the Debian 12 packages cipherline's build and tests need (with --bench: the
+# benchmark peers too), and only those that are missing. Runs apt-get update at most once.
 set -eu
 
 PKGS="make gcc libc6-dev pkg-config clang libclang-rt-14-dev libssl-dev openssl
 libsrtp2-dev valgrind python3 sip-tester stunnel4"
+# Benchmark peers (make bench passes --bench); make check does not need them.
+if [ "${1:-}" = "--bench" ]; then
+	PKGS="$PKGS kamailio kamailio-tls-modules"
+fi
 
 missing=""
 for p in $PKGS; do
