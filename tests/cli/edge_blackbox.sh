@@ -156,6 +156,43 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 3); s.settimeout(3
 s.sendall(b"\r\n\r\n"); print(repr(s.recv(16)))' "$P")
 if [ "$got" = "b'\\r\\n'" ]; then ok "CRLFCRLF keepalive answered with CRLF (RFC 5626)"; else bad "keepalive: got $got"; fi
 
+# SIGHUP reload: a TLS connection opened before keeps working; new handshakes get the new
+# certificate (issue 4 §2).
+timeout 20 "$CL" cert init --dir "$T/certs2" --name sip.test --ip 127.0.0.1 >/dev/null 2>&1
+timeout 30 python3 - "$PT" "$T/certs/ca.pem" "$T/certs2" "$T/certs" "$EDGE" >"$T/reload.out" 2>&1 <<'PY'
+import os, shutil, signal, socket, ssl, sys, time
+port, ca_old, new, cur, edge = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+def opts(n):
+    return ("OPTIONS sip:sip.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:9;branch=z9hG4bKrl%d\r\n"
+            "Max-Forwards: 70\r\nFrom: <sip:a@sip.test>;tag=1\r\nTo: <sip:sip.test>\r\n"
+            "Call-ID: rl%d\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (n, n)).encode()
+def connect(ca):
+    ctx = ssl.create_default_context(cafile=ca)
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), 5), server_hostname="sip.test")
+    s.settimeout(5)
+    return s
+old = connect(ca_old)
+old.sendall(opts(1)); assert old.recv(4096).startswith(b"SIP/2.0 200"), "before reload"
+for f in ("server-chain.pem", "server.key"):
+    shutil.copy(os.path.join(new, f), os.path.join(cur, f))
+os.kill(edge, signal.SIGHUP)
+time.sleep(0.5)
+old.sendall(opts(2)); assert old.recv(4096).startswith(b"SIP/2.0 200"), "old connection after reload"
+fresh = connect(os.path.join(new, "ca.pem"))
+fresh.sendall(opts(3)); assert fresh.recv(4096).startswith(b"SIP/2.0 200"), "new certificate"
+try:
+    connect(ca_old); print("FAIL: the old CA still verifies a new handshake"); sys.exit(1)
+except ssl.SSLError:
+    pass
+print("reload ok")
+PY
+if grep -q "reload ok" "$T/reload.out"; then
+	ok "SIGHUP reloads the certificate; an open TLS connection keeps working"
+else
+	bad "SIGHUP reload"
+	sed 's/^/    /' "$T/reload.out" | tail -8
+fi
+
 if kill -0 "$EDGE" 2>/dev/null; then ok "the edge is still running"; else bad "the edge died"; fi
 kill "$EDGE" 2>/dev/null
 timeout 5 sh -c "while kill -0 $EDGE 2>/dev/null; do sleep 0.1; done" && ok "SIGTERM stops the edge" || bad "SIGTERM did not stop the edge"
