@@ -35,7 +35,16 @@ while True:
 "$CL" cert init --dir "$T/c" --name sip.test --ip 127.0.0.1 >/dev/null 2>&1 || exit 1
 CLP=$(port); KAP=$(port); SCL=$(port); SKA=$(port)
 
-"$CL" run --listen "tls:127.0.0.1:$CLP" --tls-cert "$T/c/server-chain.pem" \
+# Servers on CPU 0, the harness (stunnel, sipp) on CPU 1, when there are two CPUs: the
+# harness then cannot take the server's core (PIN=1 turns this on).
+if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+	SRV="taskset -c 0"
+	HAR="taskset -c 1"
+else
+	SRV=""
+	HAR=""
+fi
+$SRV "$CL" run --listen "tls:127.0.0.1:$CLP" --tls-cert "$T/c/server-chain.pem" \
 	--tls-key "$T/c/server.key" 2>"$T/cl.log" &
 CLPID=$!
 PIDS="$PIDS $CLPID"
@@ -66,7 +75,7 @@ request_route {
 }
 CFG
 mkdir -p "$T/krun"
-kamailio -DD -E -f "$T/k.cfg" -Y "$T/krun" -m 1024 -M 16 >"$T/k.log" 2>&1 &
+$SRV kamailio -DD -E -f "$T/k.cfg" -Y "$T/krun" -m 1024 -M 16 >"$T/k.log" 2>&1 &
 PIDS="$PIDS $!"
 
 for pair in "$SCL:$CLP" "$SKA:$KAP"; do
@@ -81,7 +90,7 @@ CAfile = $T/c/ca.pem
 verifyChain = yes
 checkHost = sip.test
 CONF
-	stunnel4 "$T/s${pair%%:*}.conf" >"$T/s${pair%%:*}.log" 2>&1 &
+	$HAR stunnel4 "$T/s${pair%%:*}.conf" >"$T/s${pair%%:*}.log" 2>&1 &
 	PIDS="$PIDS $!"
 done
 for p in $CLP $KAP $SCL $SKA; do wait_port "$p" || { echo "options_tls: port $p never opened"; cat "$T/k.log" | tail -5; exit 1; }; done
@@ -102,7 +111,7 @@ print(t)' "$@"
 rate() {
 	c0=$(cpu_ns $4)
 	t0=$(python3 -c 'import time; print(time.time())')
-	timeout 300 sipp -sf "$SCEN/options_tls.xml" "127.0.0.1:$3" -t "$1" -m "$2" -r 100000 -l 200 \
+	timeout 300 $HAR sipp -sf "$SCEN/options_tls.xml" "127.0.0.1:$3" -t "$1" -m "$2" -r 100000 -l 200 \
 		-nostdin -timeout 120 -timeout_error -max_socket 2000 -max_recv_loops 1000 \
 		>"$T/sipp.log" 2>&1
 	rc=$?
@@ -118,8 +127,8 @@ med() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 KPIDS=$(pgrep -f "$T/k.cfg" | tr '\n' ' ')
 echo "cipherline vs kamailio: SIP OPTIONS over TLS (sipp -> client stunnel -> server)"
 echo "machine:  $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; kamailio $(kamailio -v 2>/dev/null | head -1 | awk '{print $3}') with tcp_children=1"
-echo "rates are bounded by the harness (sipp and stunnel share the 2 cores); the server's own"
-echo "CPU time per request (all its processes and threads, /proc schedstat) is the comparison."
+[ -n "$SRV" ] && echo "pinning:  servers on CPU 0, sipp and stunnel on CPU 1 "
+echo "CPU us/r: the server's own CPU time per request, all its processes and threads (/proc schedstat)"
 printf '%-28s %10s %10s %12s %12s %8s %8s\n' "mode (median of 3)" "cl req/s" "kam req/s" "cl CPU us/r" "kam CPU us/r" "rate x" "CPU x"
 for mode in "persistent connection:t1:$N_PERSIST" "new connection per request:tn:$N_NEWCONN"; do
 	name=${mode%%:*}

@@ -617,10 +617,18 @@ const char *cl_sip_tx_state_name(enum cl_sip_tx_state s);
  * with an idle timeout, in a capped table. Received messages are parsed and handed to the
  * transaction user with their flow id; a request that cannot be parsed is answered
  * statelessly (400/505/513 naming what is wrong) when it can be. Responses go back on the
- * flow the request came on (for UDP: to its source address and port, RFC 3581). */
+ * flow the request came on (for UDP: to its source address and port, RFC 3581).
+ *
+ * Outgoing: cl_sip_tp_connect() finds or opens a flow to an address. Stream connects and
+ * TLS handshakes run non-blocking under one timeout; messages sent meanwhile are queued
+ * and flushed once the flow is up; a failure reaches the close handler. RFC 5923: a TLS
+ * flow on which a request came with ;alias in its top Via is reused for connects to the
+ * sent-by host and port, but only when the peer's certificate authenticated that host
+ * (RFC 5923 §9, RFC 5922 §7); never for TCP or an unauthenticated peer. */
 struct cl_loop;
 struct cl_sa;
 struct cl_tls_server;
+struct cl_tls_client;
 
 enum cl_sip_tpt { CL_SIP_TP_UDP, CL_SIP_TP_TCP, CL_SIP_TP_TLS };
 
@@ -631,11 +639,15 @@ struct cl_sip_tp_cfg {
 	uint32_t udp_idle_ms;   /* default 60 s */
 	uint32_t stream_idle_ms; /* default 300 s */
 	size_t max_msg;         /* default CL_SIP_DEFAULT_MAX_SIZE */
+	uint32_t connect_ms;    /* outgoing TCP connect plus TLS handshake; default (and 0) 5 s */
 };
 
 struct cl_sip_tp_stats {
 	uint64_t rx_msgs, tx_msgs, bad_requests, bad_responses, stream_errors, refused_flows;
 	uint64_t tls_handshake_failures, keepalives;
+	uint64_t out_flows;        /* outgoing streams opened */
+	uint64_t connect_failures; /* outgoing streams that failed or timed out before use */
+	uint64_t aliases;          /* TLS flows made reusable by RFC 5923 alias */
 };
 
 struct cl_sip_tp;
@@ -659,6 +671,21 @@ int cl_sip_tp_listen(struct cl_sip_tp *tp, enum cl_sip_tpt kind, struct cl_sa *a
 /* Sends a whole message on flow. Returns 0, ENOENT (flow gone), ENOBUFS (stream queue
  * full: the flow is closed) or a socket error. */
 int cl_sip_tp_send(struct cl_sip_tp *tp, uint64_t flow, const char *buf, size_t len);
+/* The client context for outgoing TLS flows (not owned: keep it alive while the layer
+ * may connect; streams already open hold their own reference). NULL: none. */
+void cl_sip_tp_set_tls_client(struct cl_sip_tp *tp, struct cl_tls_client *cli);
+/* The flow to send to dst over kind, in *flow. UDP: the flow of the first UDP listener of
+ * dst's family. TCP: an existing flow with peer dst (ours or the peer's), else a new
+ * connection. TLS: an existing flow whose peer proved tls_name (ours verified for that
+ * name; an incoming one whose certificate is an RFC 5922 identity for it; an RFC 5923
+ * alias for that name at dst's address and port), else a new connection whose handshake
+ * checks tls_name (NULL: chain only, and only reused for NULL). A new stream flow connects
+ * in the background: cl_sip_tp_send queues until it is up, and a failure (ECONNREFUSED,
+ * ETIMEDOUT after cfg.connect_ms, EPROTO for a failed handshake, ...) reaches the close
+ * handler, never this return. Returns 0, EINVAL (bad kind, no TLS client, bad name),
+ * EADDRNOTAVAIL (no UDP listener for dst's family), ENOSPC (flow table full) or ENOMEM. */
+int cl_sip_tp_connect(struct cl_sip_tp *tp, enum cl_sip_tpt kind, const struct cl_sa *dst,
+		      const char *tls_name, uint64_t *flow);
 /* The peer address and kind of a flow. Returns 0 or ENOENT. */
 int cl_sip_tp_flow_info(const struct cl_sip_tp *tp, uint64_t flow, struct cl_sa *peer,
 			enum cl_sip_tpt *kind);

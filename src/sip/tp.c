@@ -1,5 +1,6 @@
 /* SIP transports: listeners, the flow table, stream I/O over TCP and TLS, and the
- * dispatch of received messages (RFC 3261 §18). UDP datagrams are in tp_udp.c. */
+ * dispatch of received messages (RFC 3261 §18). UDP datagrams are in tp_udp.c,
+ * outgoing connections and RFC 5923 aliases in tp_out.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ void cl_sip_tp_cfg_init(struct cl_sip_tp_cfg *cfg)
 	cfg->udp_idle_ms = 60000;
 	cfg->stream_idle_ms = 300000;
 	cfg->max_msg = CL_SIP_DEFAULT_MAX_SIZE;
+	cfg->connect_ms = TP_CONNECT_MS;
 }
 
 /* ---- the flow table ---- */
@@ -37,8 +39,48 @@ static struct tp_flow *flow_get(const struct cl_sip_tp *tp, uint64_t id)
 
 static void idle_fired(void *arg);
 
-static struct tp_flow *flow_new(struct cl_sip_tp *tp, enum cl_sip_tpt kind, struct tp_listener *l,
-				int fd, const struct cl_sa *peer)
+size_t tp_bucket(const struct cl_sip_tp *tp, const struct cl_sa *sa, size_t tag)
+{
+	return (cl_sa_hash(sa) ^ tag) % tp->nhash;
+}
+
+size_t tp_tag(const struct cl_sip_tp *tp, enum cl_sip_tpt kind, const struct tp_listener *l)
+{
+	return kind == CL_SIP_TP_UDP ? (size_t)(l - tp->lst) : CL_SIP_TP_MAX_LISTENERS + kind;
+}
+
+static size_t *chain_next(struct tp_flow *f, bool alias)
+{
+	return alias ? &f->anext : &f->hnext;
+}
+
+void tp_chain_add(struct cl_sip_tp *tp, struct tp_flow *f, bool alias, size_t b)
+{
+	size_t *tab = alias ? tp->ahash : tp->hash;
+
+	*chain_next(f, alias) = tab[b];
+	tab[b] = f->slot + 1;
+}
+
+static void chain_del(struct cl_sip_tp *tp, struct tp_flow *f, bool alias, size_t b)
+{
+	size_t *tab = alias ? tp->ahash : tp->hash;
+
+	for (size_t *p = &tab[b]; *p; p = chain_next(tp->flows[*p - 1], alias)) {
+		if (*p - 1 == f->slot) {
+			*p = *chain_next(f, alias);
+			return;
+		}
+	}
+}
+
+int tp_flow_err(const struct cl_sip_tp *tp)
+{
+	return tp->nflows >= tp->cfg.max_flows ? ENOSPC : ENOMEM;
+}
+
+struct tp_flow *tp_flow_new(struct cl_sip_tp *tp, enum cl_sip_tpt kind, struct tp_listener *l,
+			    int fd, const struct cl_sa *peer)
 {
 	struct tp_flow *f;
 	size_t slot;
@@ -53,6 +95,7 @@ static struct tp_flow *flow_new(struct cl_sip_tp *tp, enum cl_sip_tpt kind, stru
 	if (!f)
 		return NULL;
 	f->id = ((uint64_t)++tp->gen[slot] << 32) | slot;
+	f->tp = tp;
 	f->kind = kind;
 	f->lst = l;
 	f->fd = fd;
@@ -61,6 +104,7 @@ static struct tp_flow *flow_new(struct cl_sip_tp *tp, enum cl_sip_tpt kind, stru
 	cl_timer_init(&f->idle);
 	tp->flows[slot] = f;
 	tp->nflows++;
+	tp_chain_add(tp, f, false, tp_bucket(tp, peer, tp_tag(tp, kind, l)));
 	tp_flow_touch(tp, f);
 	return f;
 }
@@ -72,35 +116,30 @@ void tp_flow_touch(struct cl_sip_tp *tp, struct tp_flow *f)
 	cl_timer_start(tp->loop, &f->idle, ms, idle_fired, f);
 }
 
-static void udp_unlink(struct cl_sip_tp *tp, struct tp_flow *f)
+void tp_flow_free(struct cl_sip_tp *tp, struct tp_flow *f)
 {
-	size_t b = (cl_sa_hash(&f->peer) ^ (size_t)(f->lst - tp->lst)) % tp->nhash;
-
-	for (size_t *p = &tp->hash[b]; *p; p = &tp->flows[*p - 1]->hnext) {
-		if (*p - 1 == f->slot) {
-			*p = f->hnext;
-			return;
-		}
-	}
-}
-
-void tp_flow_close(struct cl_sip_tp *tp, struct tp_flow *f, int err)
-{
-	uint64_t id = f->id;
-
 	cl_timer_cancel(&f->idle);
-	if (f->kind == CL_SIP_TP_UDP) {
-		udp_unlink(tp, f);
-	} else {
+	chain_del(tp, f, false, tp_bucket(tp, &f->peer, tp_tag(tp, f->kind, f->lst)));
+	if (f->alias)
+		chain_del(tp, f, true, tp_bucket(tp, &f->alias_sa, 0));
+	if (f->fd >= 0) {
 		cl_loop_fd_remove(tp->loop, f->fd);
 		cl_tls_stream_free(f->tls);
 		close(f->fd);
 	}
 	tp->flows[f->slot] = NULL;
 	tp->nflows--;
+	free(f->name);
 	free(f->rx);
 	free(f->tx);
 	free(f);
+}
+
+void tp_flow_close(struct cl_sip_tp *tp, struct tp_flow *f, int err)
+{
+	uint64_t id = f->id;
+
+	tp_flow_free(tp, f);
 	if (tp->closeh)
 		tp->closeh(tp->arg, id, err);
 }
@@ -109,25 +148,20 @@ static void idle_fired(void *arg)
 {
 	struct tp_flow *f = arg;
 
-	tp_flow_close(f->lst->tp, f, 0);
+	tp_flow_close(f->tp, f, 0);
 }
 
 struct tp_flow *tp_udp_flow(struct cl_sip_tp *tp, struct tp_listener *l, const struct cl_sa *peer)
 {
-	size_t b = (cl_sa_hash(peer) ^ (size_t)(l - tp->lst)) % tp->nhash;
-	struct tp_flow *f;
+	size_t b = tp_bucket(tp, peer, tp_tag(tp, CL_SIP_TP_UDP, l));
 
 	for (size_t i = tp->hash[b]; i; i = tp->flows[i - 1]->hnext) {
-		f = tp->flows[i - 1];
-		if (f->lst == l && cl_sa_eq(&f->peer, peer))
+		struct tp_flow *f = tp->flows[i - 1];
+
+		if (f->kind == CL_SIP_TP_UDP && f->lst == l && cl_sa_eq(&f->peer, peer))
 			return f;
 	}
-	f = flow_new(tp, CL_SIP_TP_UDP, l, -1, peer);
-	if (f) {
-		f->hnext = tp->hash[b];
-		tp->hash[b] = f->slot + 1;
-	}
-	return f;
+	return tp_flow_new(tp, CL_SIP_TP_UDP, l, -1, peer);
 }
 
 /* ---- dispatch ---- */
@@ -226,19 +260,20 @@ void tp_dispatch(struct cl_sip_tp *tp, struct tp_flow *f, const char *buf, size_
 		}
 		return;
 	}
+	/* RFC 5923 §5: the first request asking for an alias decides (tp_out.c). */
+	if (m.is_request && m.via.alias && f->kind == CL_SIP_TP_TLS && !f->alias_checked)
+		tp_out_alias(tp, f, &m.via);
 	tp->recvh(tp->arg, f->id, f->kind != CL_SIP_TP_UDP, &m);
 }
 
 /* ---- streams: TCP and TLS ---- */
 
-static void stream_event(int fd, unsigned ev, void *arg);
-
 static int stream_interest(struct cl_sip_tp *tp, struct tp_flow *f)
 {
 	unsigned ev = CL_LOOP_READ;
 
-	if (f->txlen || f->want_write)
-		ev |= CL_LOOP_WRITE;
+	if ((f->txlen && tp_stream_ready(f)) || f->want_write)
+		ev |= CL_LOOP_WRITE; /* queued bytes wait for the handshake without spinning */
 	return cl_loop_fd_modify(tp->loop, f->fd, ev);
 }
 
@@ -363,25 +398,41 @@ static int tls_handshake(struct cl_sip_tp *tp, struct tp_flow *f)
 		return stream_interest(tp, f);
 	if (err) {
 		tp->stats.tls_handshake_failures++;
-		cl_info(MOD, "TLS handshake from %s failed: %s", cl_tls_stream_peer(f->tls),
-			cl_tls_why_str(res.why));
+		if (f->outgoing)
+			cl_warn(MOD, "TLS handshake to %s as %s failed: %s (%s)",
+				cl_tls_stream_peer(f->tls), f->name ? f->name : "(no name)",
+				cl_tls_why_str(res.why), res.detail);
+		else
+			cl_info(MOD, "TLS handshake from %s failed: %s", cl_tls_stream_peer(f->tls),
+				cl_tls_why_str(res.why));
 		return err;
 	}
 	f->handshaken = true;
+	tp_flow_touch(tp, f); /* outgoing: the connect timer becomes the idle timer */
 	cl_debug(MOD, "TLS from %s: %s %s%s", cl_tls_stream_peer(f->tls),
 		 cl_tls_stream_version(f->tls), cl_tls_stream_cipher(f->tls),
 		 cl_tls_stream_resumed(f->tls) ? " (resumed)" : "");
 	return 0;
 }
 
-static void stream_event(int fd, unsigned ev, void *arg)
+bool tp_stream_ready(const struct tp_flow *f)
+{
+	return !f->connecting && (!f->tls || f->handshaken);
+}
+
+void tp_stream_event(int fd, unsigned ev, void *arg)
 {
 	struct tp_flow *f = arg;
-	struct cl_sip_tp *tp = f->lst->tp;
+	struct cl_sip_tp *tp = f->tp;
 	int err = 0;
 
 	(void)fd;
-	if (f->tls && !f->handshaken) {
+	if (f->connecting) {
+		err = tp_out_connected(tp, f);
+		if (err == EINPROGRESS)
+			return;
+	}
+	if (!err && f->tls && !f->handshaken) {
 		err = tls_handshake(tp, f);
 		if (!err && !f->handshaken)
 			return;
@@ -415,16 +466,13 @@ static void accept_event(int lfd, unsigned ev, void *arg)
 		if (cl_net_tcp_accept(lfd, &fd, &peer) != 0)
 			return;
 		cl_net_set_nodelay(fd);
-		f = flow_new(tp, l->kind, l, fd, &peer);
+		f = tp_flow_new(tp, l->kind, l, fd, &peer);
 		if (!f || (l->kind == CL_SIP_TP_TLS && cl_tls_stream_accept(&f->tls, l->tls, fd)) ||
-		    cl_loop_fd_add(tp->loop, fd, CL_LOOP_READ, stream_event, f)) {
-			if (f) {
-				f->kind = CL_SIP_TP_TCP; /* nothing registered yet: plain close */
-				cl_loop_fd_add(tp->loop, fd, CL_LOOP_READ, stream_event, f);
-				tp_flow_close(tp, f, ENOMEM);
-			} else {
+		    cl_loop_fd_add(tp->loop, fd, CL_LOOP_READ, tp_stream_event, f)) {
+			if (f)
+				tp_flow_free(tp, f); /* the TU never saw it */
+			else
 				close(fd);
-			}
 		}
 	}
 }
@@ -445,6 +493,8 @@ int cl_sip_tp_new(struct cl_sip_tp **tpp, struct cl_loop *loop, const struct cl_
 		tp->cfg = *cfg;
 	else
 		cl_sip_tp_cfg_init(&tp->cfg);
+	if (!tp->cfg.connect_ms)
+		tp->cfg.connect_ms = TP_CONNECT_MS;
 	if (!tp->cfg.max_flows || !tp->cfg.max_msg || tp->cfg.max_msg > TP_UDP_BUF) {
 		free(tp);
 		return EINVAL;
@@ -457,7 +507,8 @@ int cl_sip_tp_new(struct cl_sip_tp **tpp, struct cl_loop *loop, const struct cl_
 	tp->flows = calloc(tp->cfg.max_flows, sizeof(*tp->flows));
 	tp->gen = calloc(tp->cfg.max_flows, sizeof(*tp->gen));
 	tp->hash = calloc(tp->nhash, sizeof(*tp->hash));
-	if (!tp->flows || !tp->gen || !tp->hash) {
+	tp->ahash = calloc(tp->nhash, sizeof(*tp->ahash));
+	if (!tp->flows || !tp->gen || !tp->hash || !tp->ahash) {
 		cl_sip_tp_free(tp);
 		return ENOMEM;
 	}
@@ -481,6 +532,7 @@ void cl_sip_tp_free(struct cl_sip_tp *tp)
 	free(tp->flows);
 	free(tp->gen);
 	free(tp->hash);
+	free(tp->ahash);
 	free(tp);
 }
 
@@ -523,8 +575,9 @@ int cl_sip_tp_send(struct cl_sip_tp *tp, uint64_t flow, const char *buf, size_t 
 	tp->stats.tx_msgs++;
 	if (f->kind == CL_SIP_TP_UDP)
 		return cl_net_sendto(f->lst->fd, buf, len, &f->peer);
+	/* Before the connection (and handshake) is up, messages wait in the queue. */
 	err = stream_queue(f, buf, len);
-	if (!err && (!f->tls || f->handshaken))
+	if (!err && tp_stream_ready(f))
 		err = stream_flush(tp, f);
 	if (err)
 		tp_flow_close(tp, f, err);
