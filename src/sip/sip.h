@@ -682,8 +682,9 @@ void cl_sip_tp_set_tls_client(struct cl_sip_tp *tp, struct cl_tls_client *cli);
  * checks tls_name (NULL: chain only, and only reused for NULL). A new stream flow connects
  * in the background: cl_sip_tp_send queues until it is up, and a failure (ECONNREFUSED,
  * ETIMEDOUT after cfg.connect_ms, EPROTO for a failed handshake, ...) reaches the close
- * handler, never this return. Returns 0, EINVAL (bad kind, no TLS client, bad name),
- * EADDRNOTAVAIL (no UDP listener for dst's family), ENOSPC (flow table full) or ENOMEM. */
+ * handler, never this return. Returns 0, EINVAL (bad kind or name; TLS: nothing to reuse
+ * and no client context set), EADDRNOTAVAIL (no UDP listener of dst's family), ENOSPC
+ * (flow table full) or ENOMEM. */
 int cl_sip_tp_connect(struct cl_sip_tp *tp, enum cl_sip_tpt kind, const struct cl_sa *dst,
 		      const char *tls_name, uint64_t *flow);
 /* The peer address and kind of a flow. Returns 0 or ENOENT. */
