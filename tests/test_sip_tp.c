@@ -442,3 +442,55 @@ TEST(sip_tp_alias_only_for_authenticated_tls)
 	cl_tls_server_free(srv);
 	tlst_fx_free(&g_fx);
 }
+
+/* Issue 4 §2 limits: a TLS client that never finishes its handshake is cut off after
+ * handshake_ms, and at most max_handshakes may be in progress at once. */
+TEST(sip_tp_tls_handshake_limits)
+{
+	struct cl_sip_tp_cfg cfg;
+	struct cl_tls_server *srv;
+	struct side s;
+	struct cl_loop *loop = NULL;
+	struct cl_sa tls;
+	int fd1 = -1, fd2 = -1;
+	uint64_t end;
+
+	FIXTURE();
+	CHECK((srv = tlst_server(g_fx.chain, g_fx.key, CL_TLS_CLIENT_AUTH_NONE, NULL)) != NULL);
+	memset(&s, 0, sizeof(s));
+	cl_sip_tp_cfg_init(&cfg);
+	cfg.handshake_ms = 150;
+	cfg.max_handshakes = 1;
+	addr(&tls);
+	CHECK(cl_loop_alloc(&loop) == 0);
+	CHECK(cl_sip_tp_new(&s.tp, loop, &cfg, on_recv, on_close, &s) == 0);
+	CHECK(cl_sip_tp_listen(s.tp, CL_SIP_TP_TLS, &tls, srv) == 0);
+	/* Two silent TCP connections to the TLS port: the second exceeds the limit. */
+	CHECK(cl_net_tcp_connect_nb(&fd1, &tls, NULL) == 0);
+	for (int i = 0; i < 5; i++) /* let the server accept it */
+		cl_loop_run_once(loop, 10);
+	CHECK(cl_net_tcp_connect_nb(&fd2, &tls, NULL) == 0);
+	end = cl_loop_clock_mono_ms() + GUARD_MS;
+	for (int i = 0; i < ITERS && (cl_sip_tp_stats(s.tp)->handshakes_refused < 1 || s.nclose < 1) &&
+			cl_loop_clock_mono_ms() < end; i++)
+		cl_loop_run_once(loop, 10);
+	CHECK_INT(cl_sip_tp_stats(s.tp)->handshakes_refused, 1);
+	/* The first one is closed by the handshake deadline. */
+	CHECK_INT(s.nclose, 1);
+	CHECK_INT(s.close_err, ETIMEDOUT);
+	CHECK_INT(cl_sip_tp_stats(s.tp)->handshake_timeouts, 1);
+	/* Its slot is free again: a new silent client is accepted and timed out too. */
+	close(fd2);
+	fd2 = -1;
+	CHECK(cl_net_tcp_connect_nb(&fd2, &tls, NULL) == 0);
+	end = cl_loop_clock_mono_ms() + GUARD_MS;
+	for (int i = 0; i < ITERS && s.nclose < 2 && cl_loop_clock_mono_ms() < end; i++)
+		cl_loop_run_once(loop, 10);
+	CHECK_INT(s.nclose, 2);
+	CHECK_INT(cl_sip_tp_stats(s.tp)->handshake_timeouts, 2);
+	close(fd1);
+	close(fd2);
+	cl_sip_tp_free(s.tp);
+	cl_tls_server_free(srv);
+	cl_loop_free(loop);
+}

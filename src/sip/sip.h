@@ -640,11 +640,15 @@ struct cl_sip_tp_cfg {
 	uint32_t stream_idle_ms; /* default 300 s */
 	size_t max_msg;         /* default CL_SIP_DEFAULT_MAX_SIZE */
 	uint32_t connect_ms;    /* outgoing TCP connect plus TLS handshake; default (and 0) 5 s */
+	uint32_t handshake_ms;  /* an incoming TLS handshake must finish within; default (0) 10 s */
+	size_t max_handshakes;  /* incoming TLS handshakes in progress at once; default (0) 256 */
 };
 
 struct cl_sip_tp_stats {
 	uint64_t rx_msgs, tx_msgs, bad_requests, bad_responses, stream_errors, refused_flows;
 	uint64_t tls_handshake_failures, keepalives;
+	uint64_t handshake_timeouts;  /* incoming TLS handshakes cut off at handshake_ms */
+	uint64_t handshakes_refused;  /* connections refused at max_handshakes */
 	uint64_t out_flows;        /* outgoing streams opened */
 	uint64_t connect_failures; /* outgoing streams that failed or timed out before use */
 	uint64_t aliases;          /* TLS flows made reusable by RFC 5923 alias */

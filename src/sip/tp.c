@@ -24,6 +24,8 @@ void cl_sip_tp_cfg_init(struct cl_sip_tp_cfg *cfg)
 	cfg->stream_idle_ms = 300000;
 	cfg->max_msg = CL_SIP_DEFAULT_MAX_SIZE;
 	cfg->connect_ms = TP_CONNECT_MS;
+	cfg->handshake_ms = 10000;
+	cfg->max_handshakes = 256;
 }
 
 /* ---- the flow table ---- */
@@ -113,11 +115,15 @@ void tp_flow_touch(struct cl_sip_tp *tp, struct tp_flow *f)
 {
 	uint32_t ms = f->kind == CL_SIP_TP_UDP ? tp->cfg.udp_idle_ms : tp->cfg.stream_idle_ms;
 
+	/* A slow or silent TLS client gets handshake_ms in all, never refreshed (issue 4 §2). */
+	if (f->hs_counted)
+		ms = tp->cfg.handshake_ms;
 	cl_timer_start(tp->loop, &f->idle, ms, idle_fired, f);
 }
 
 void tp_flow_free(struct cl_sip_tp *tp, struct tp_flow *f)
 {
+	tp_handshake_done(tp, f);
 	cl_timer_cancel(&f->idle);
 	chain_del(tp, f, false, tp_bucket(tp, &f->peer, tp_tag(tp, f->kind, f->lst)));
 	if (f->alias)
@@ -148,7 +154,23 @@ static void idle_fired(void *arg)
 {
 	struct tp_flow *f = arg;
 
+	if (f->hs_counted) {
+		f->tp->stats.handshake_timeouts++;
+		cl_info(MOD, "TLS handshake from %s: no completion within %u ms, closed",
+			cl_tls_stream_peer(f->tls), f->tp->cfg.handshake_ms);
+		tp_flow_close(f->tp, f, ETIMEDOUT);
+		return;
+	}
 	tp_flow_close(f->tp, f, 0);
+}
+
+/* The flow's incoming handshake is over (done, failed or the flow is going). */
+void tp_handshake_done(struct cl_sip_tp *tp, struct tp_flow *f)
+{
+	if (f->hs_counted) {
+		f->hs_counted = false;
+		tp->handshaking--;
+	}
 }
 
 struct tp_flow *tp_udp_flow(struct cl_sip_tp *tp, struct tp_listener *l, const struct cl_sa *peer)
@@ -408,7 +430,8 @@ static int tls_handshake(struct cl_sip_tp *tp, struct tp_flow *f)
 		return err;
 	}
 	f->handshaken = true;
-	tp_flow_touch(tp, f); /* outgoing: the connect timer becomes the idle timer */
+	tp_handshake_done(tp, f);
+	tp_flow_touch(tp, f); /* the handshake or connect timer becomes the idle timer */
 	cl_debug(MOD, "TLS from %s: %s %s%s", cl_tls_stream_peer(f->tls),
 		 cl_tls_stream_version(f->tls), cl_tls_stream_cipher(f->tls),
 		 cl_tls_stream_resumed(f->tls) ? " (resumed)" : "");
@@ -465,6 +488,11 @@ static void accept_event(int lfd, unsigned ev, void *arg)
 
 		if (cl_net_tcp_accept(lfd, &fd, &peer) != 0)
 			return;
+		if (l->kind == CL_SIP_TP_TLS && tp->handshaking >= tp->cfg.max_handshakes) {
+			tp->stats.handshakes_refused++; /* too many slow clients at once */
+			close(fd);
+			continue;
+		}
 		cl_net_set_nodelay(fd);
 		f = tp_flow_new(tp, l->kind, l, fd, &peer);
 		if (!f || (l->kind == CL_SIP_TP_TLS && cl_tls_stream_accept(&f->tls, l->tls, fd)) ||
@@ -473,6 +501,12 @@ static void accept_event(int lfd, unsigned ev, void *arg)
 				tp_flow_free(tp, f); /* the TU never saw it */
 			else
 				close(fd);
+			continue;
+		}
+		if (f->tls) {
+			f->hs_counted = true;
+			tp->handshaking++;
+			tp_flow_touch(tp, f);
 		}
 	}
 }
@@ -495,6 +529,10 @@ int cl_sip_tp_new(struct cl_sip_tp **tpp, struct cl_loop *loop, const struct cl_
 		cl_sip_tp_cfg_init(&tp->cfg);
 	if (!tp->cfg.connect_ms)
 		tp->cfg.connect_ms = TP_CONNECT_MS;
+	if (!tp->cfg.handshake_ms)
+		tp->cfg.handshake_ms = 10000;
+	if (!tp->cfg.max_handshakes)
+		tp->cfg.max_handshakes = 256;
 	if (!tp->cfg.max_flows || !tp->cfg.max_msg || tp->cfg.max_msg > TP_UDP_BUF) {
 		free(tp);
 		return EINVAL;

@@ -36,6 +36,7 @@ struct tp_flow {
 	struct cl_sa peer;
 	struct cl_tls_stream *tls;
 	bool handshaken;
+	bool hs_counted;           /* counted in tp->handshaking (incoming TLS, not yet done) */
 	bool want_write;           /* TLS asked for writability */
 	bool outgoing;             /* a stream we connected (tp_out.c) */
 	bool connecting;           /* its TCP connect is in progress */
@@ -70,6 +71,7 @@ struct cl_sip_tp {
 	size_t nhash;
 	struct cl_tls_client *tls_client; /* outgoing TLS (not owned) */
 	size_t nflows;
+	size_t handshaking;        /* incoming TLS handshakes in progress */
 	char udpbuf[TP_UDP_BUF + 1];
 	char out[4096];            /* stateless error responses */
 	struct cl_sip_tp_stats stats;
@@ -106,6 +108,8 @@ struct tp_flow *tp_udp_flow(struct cl_sip_tp *tp, struct tp_listener *l, const s
 void tp_flow_close(struct cl_sip_tp *tp, struct tp_flow *f, int err);
 /* Restarts a flow's idle timer. */
 void tp_flow_touch(struct cl_sip_tp *tp, struct tp_flow *f);
+/* Ends the accounting of an incoming TLS handshake (done, failed or flow freed). */
+void tp_handshake_done(struct cl_sip_tp *tp, struct tp_flow *f);
 void tp_udp_readable(int fd, unsigned ev, void *arg);
 
 #endif
