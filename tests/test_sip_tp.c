@@ -493,4 +493,5 @@ TEST(sip_tp_tls_handshake_limits)
 	cl_sip_tp_free(s.tp);
 	cl_tls_server_free(srv);
 	cl_loop_free(loop);
+	tlst_fx_free(&g_fx);
 }
