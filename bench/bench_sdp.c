@@ -10,6 +10,7 @@
 
 #include <openssl/opensslv.h>
 
+#include "bench_util.h"
 #include "sdes/sdes.h"
 
 #define CRLF "\r\n"
@@ -39,21 +40,6 @@ struct rig {
 	char out[4096];
 };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* One operation: 0 = parse only, 1 = parse + answer + build. Aborts on failure. */
 static void op(struct rig *r, int what)
 {
@@ -80,32 +66,19 @@ static double median_ns(struct rig *r, int what)
 	for (int i = 0; i < BATCH / 10; i++)
 		op(r, what); /* warm up */
 	for (int k = 0; k < ROUNDS; k++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 
 		for (int i = 0; i < BATCH; i++)
 			op(r, what);
-		per[k] = (now_ns() - t0) / BATCH;
+		per[k] = (bench_now_ns() - t0) / BATCH;
 	}
-	qsort(per, ROUNDS, sizeof(per[0]), cmp_double);
-	return per[ROUNDS / 2];
+	return bench_median(per, ROUNDS);
 }
 
 static void machine(void)
 {
-	char line[256], model[128] = "unknown";
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
-			snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
-			model[strcspn(model, "\n")] = '\0';
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	printf("cipherline SDP/SDES benchmark\nmachine:  %s, %ld cores online\nOpenSSL:  %s\n",
-	       model, sysconf(_SC_NPROCESSORS_ONLN), OPENSSL_VERSION_TEXT);
+	bench_machine("cipherline SDP/SDES benchmark");
+	printf("OpenSSL:  %s\n", OPENSSL_VERSION_TEXT);
 }
 
 int main(void)

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "sip/sip.h"
 
 #define CRLF "\r\n"
@@ -52,21 +53,6 @@ static const char reg[] =
 
 static struct cl_sip_msg msg;
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* One operation: parse (stream=0) or frame + parse (stream=1). Aborts on failure. */
 static void op(const char *m, size_t n, int stream)
 {
@@ -87,32 +73,18 @@ static double median_ns(const char *m, size_t n, int stream)
 	for (int i = 0; i < BATCH / 10; i++)
 		op(m, n, stream); /* warm up */
 	for (int k = 0; k < ROUNDS; k++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 
 		for (int i = 0; i < BATCH; i++)
 			op(m, n, stream);
-		per[k] = (now_ns() - t0) / BATCH;
+		per[k] = (bench_now_ns() - t0) / BATCH;
 	}
-	qsort(per, ROUNDS, sizeof(per[0]), cmp_double);
-	return per[ROUNDS / 2];
+	return bench_median(per, ROUNDS);
 }
 
 static void machine(void)
 {
-	char line[256], model[128] = "unknown";
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
-			snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
-			model[strcspn(model, "\n")] = '\0';
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	printf("cipherline SIP parse benchmark\nmachine:  %s, %ld cores online\n", model,
-	       sysconf(_SC_NPROCESSORS_ONLN));
+	bench_machine("cipherline SIP parse benchmark");
 }
 
 int main(void)
