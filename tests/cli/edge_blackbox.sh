@@ -55,9 +55,16 @@ while True:
 P=$(free_port)
 PT=$(free_port)
 PS=$(free_port)
+# IPv6 on ::1 when this machine has it (a UDP listener beside the IPv4 ones).
+P6=""
+LISTEN6=""
+if python3 -c 'import socket; s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::1", 0))' 2>/dev/null; then
+	P6=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::1", 0)); print(s.getsockname()[1])')
+	LISTEN6=",udp:[::1]:$P6"
+fi
 timeout 20 "$CL" cert init --dir "$T/certs" --name sip.test --ip 127.0.0.1 >/dev/null 2>&1 ||
 	bad "cert init for the edge"
-"$CL" run --listen "udp:127.0.0.1:$P,tcp:127.0.0.1:$P,tls:127.0.0.1:$PT" \
+"$CL" run --listen "udp:127.0.0.1:$P,tcp:127.0.0.1:$P,tls:127.0.0.1:$PT$LISTEN6" \
 	--tls-cert "$T/certs/server-chain.pem" --tls-key "$T/certs/server.key" 2>"$T/edge.log" &
 EDGE=$!
 PIDS="$PIDS $EDGE"
@@ -149,6 +156,22 @@ sed -i 's|SIP/2.0/UDP|SIP/2.0/TCP|' "$T/tcp_ok"
 expect "OPTIONS over raw TCP" tcp "$T/tcp_ok" "SIP/2.0 200"
 printf 'this is not SIP\r\n\r\n' >"$T/garbage"
 expect "garbage on a stream closes it" tcp "$T/garbage" "CLOSED"
+if [ -n "$P6" ]; then
+	got=$(timeout 10 python3 - "$P6" "$T/tcp_ok" <<'PY'
+import socket, sys
+msg = open(sys.argv[2], 'rb').read().replace(b'SIP/2.0/TCP 127.0.0.1:9', b'SIP/2.0/UDP [::1]:9')
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.settimeout(3)
+s.sendto(msg.replace(b'z9hG4bKtcp_ok', b'z9hG4bKv6'), ('::1', int(sys.argv[1])))
+print(s.recv(65535).split(b'\r\n')[0].decode())
+PY
+)
+	case "$got" in
+	"SIP/2.0 200"*) ok "OPTIONS over UDP on [::1] ($got)" ;;
+	*) bad "OPTIONS over UDP on [::1]: got '$got'" ;;
+	esac
+else
+	echo "skip IPv6: ::1 is not available on this machine"
+fi
 printf '\r\n\r\n' >"$T/ping"
 got=$(timeout 10 python3 -c '
 import socket, sys
