@@ -7,6 +7,7 @@
 #   make bench      benchmarks against libsrtp2 and the raw OpenSSL floor
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
 #   make run        deps, build, a local CA + certificate (var/tls), then start the edge
+#                   with etc/cipherline.yaml
 
 BUILD   ?= build
 CC      ?= cc
@@ -27,8 +28,8 @@ CFLAGS_ALL += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
 
-LIBS      := -lssl -lcrypto
-TEST_LIBS := $(shell pkg-config --libs libsrtp2 2>/dev/null || echo -lsrtp2) -lssl -lcrypto
+LIBS      := -lyaml -lssl -lcrypto
+TEST_LIBS := $(shell pkg-config --libs libsrtp2 2>/dev/null || echo -lsrtp2) -lyaml -lssl -lcrypto
 
 LIB_SRC   := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
@@ -113,7 +114,7 @@ fuzz: deps
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  clang $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $(FUZZ_LIB_SRC) -lssl -lcrypto; \
+	  clang $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $(FUZZ_LIB_SRC) -lyaml -lssl -lcrypto; \
 	  mkdir -p build/fuzz/corpus/$$n; \
 	  if [ -d fuzz/corpus/$$n ]; then cp -r fuzz/corpus/$$n/. build/fuzz/corpus/$$n/; fi; \
 	  echo "== fuzz $$n for $(FUZZ_SECONDS)s"; \
@@ -124,13 +125,13 @@ fuzz: deps
 	  grep -E '^(Done|stat::number_of_executed_units)' build/fuzz/$$n.log; \
 	done
 
-# Until the configuration file exists (connections issue): a local CA and certificate in
-# var/tls on first run, then the edge on loopback over UDP, TCP (5060) and TLS (5061).
-RUN_LISTEN ?= udp:127.0.0.1:5060,tcp:127.0.0.1:5060,tls:127.0.0.1:5061
+# A local CA and certificate in var/tls on first run (the paths etc/cipherline.yaml names),
+# then the edge as the default configuration file describes it.
+RUN_CONFIG ?= etc/cipherline.yaml
 run: deps all
 	@mkdir -p var/tls
 	@test -f var/tls/server-chain.pem || $(BIN) cert init --dir var/tls --name sip.test --ip 127.0.0.1
-	$(BIN) run --listen $(RUN_LISTEN) --tls-cert var/tls/server-chain.pem --tls-key var/tls/server.key
+	$(BIN) run -c $(RUN_CONFIG)
 
 clean:
 	rm -rf build

@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="make gcc libc6-dev pkg-config clang libclang-rt-14-dev libssl-dev openssl
-libsrtp2-dev valgrind python3 sip-tester stunnel4"
+libsrtp2-dev libyaml-dev valgrind python3 sip-tester stunnel4"
 # Benchmark peers (make bench passes --bench); make check does not need them.
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS kamailio kamailio-tls-modules"

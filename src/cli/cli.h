@@ -63,5 +63,6 @@ int cl_cli_srtp(int argc, char **argv);
 int cl_cli_sdp(int argc, char **argv);
 int cl_cli_cert(int argc, char **argv);
 int cl_cli_run(int argc, char **argv);
+int cl_cli_check_config(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config/config.h"
 #include "loop/loop.h"
 #include "net/net.h"
 #include "sip/sip.h"
@@ -22,7 +23,8 @@
 struct edge {
 	const char *listen, *cert, *key, *ca, *config;
 	enum cl_tls_client_auth client_auth;
-	bool verbose;
+	bool verbose, flags_given; /* --listen, --tls-* or --client-certs */
+	struct cl_config *cfg;     /* from -c: listeners and TLS come from it */
 	struct cl_loop *loop;
 	struct cl_sip_tp *tp;
 	struct cl_sip_txl *txl;
@@ -171,6 +173,9 @@ static int opt_set(void *ctx, const char *opt, const char *val)
 {
 	struct edge *e = ctx;
 
+	if (!strncmp(opt, "--listen", 8) || !strncmp(opt, "--tls-", 6) ||
+	    !strcmp(opt, "--client-certs"))
+		e->flags_given = true;
 	if (!strcmp(opt, "--listen"))
 		return set_str(&e->listen, val);
 	if (!strcmp(opt, "--tls-cert"))
@@ -208,15 +213,18 @@ static const struct cl_cli_opt opts[] = {
 	{ "--tls-key", "FILE", "the leaf's private key", opt_set },
 	{ "--tls-ca", "FILE", "CA bundle for client certificates", opt_set },
 	{ "--client-certs", "MODE", "none (default), optional or required", opt_set },
-	{ "-c", "FILE", "configuration file (arrives with the connections issue)", opt_set },
+	{ "-c", "FILE", "configuration file (etc/cipherline.yaml); replaces --listen and --tls-*",
+	  opt_set },
 	{ "--verbose", NULL, "log every transaction decision", opt_set },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: cipherline run [--listen LIST] [--tls-cert FILE --tls-key FILE]\n"
+	fprintf(f, "usage: cipherline run -c FILE [--verbose]\n"
+		   "       cipherline run [--listen LIST] [--tls-cert FILE --tls-key FILE]\n"
 		   "                      [--tls-ca FILE] [--client-certs MODE] [--verbose]\n\n"
-		   "Starts the SIP edge on the listed transports (udp, tcp, tls; IPv4 or [IPv6]).\n"
+		   "Starts the SIP edge on the listed transports (udp, tcp, tls; IPv4 or [IPv6]),\n"
+		   "taken from the configuration file's listen and tls sections with -c.\n"
 		   "OPTIONS is answered 200; INVITE, REGISTER and BYE get 404 until connections\n"
 		   "and numbers exist; other methods 501. SIGHUP reloads the TLS certificates;\n"
 		   "SIGINT/SIGTERM stop. Logs go to stderr.\n\noptions:\n");
@@ -263,11 +271,47 @@ static int start_tls(struct edge *e)
 	return 0;
 }
 
-static int start_listeners(struct edge *e)
+static int listen_one(struct edge *e, enum cl_sip_tpt kind, struct cl_sa *sa,
+		      const char *what)
 {
-	char buf[512], addr[CL_SA_STRLEN], *save = NULL;
+	char addr[CL_SA_STRLEN];
 	int rc;
 
+	if (kind == CL_SIP_TP_TLS && !e->tls && (rc = start_tls(e)) != 0)
+		return rc;
+	rc = cl_sip_tp_listen(e->tp, kind, sa, e->tls);
+	if (rc) {
+		cl_cli_err(CMD, "%s: %s", what, strerror(rc));
+		return CL_EXIT_FAIL;
+	}
+	cl_sa_format(sa, addr, sizeof(addr));
+	cl_info(MOD, "listening on %s %s", cl_sip_tpt_name(kind), addr);
+	return 0;
+}
+
+/* The listen section of the configuration file. */
+static int start_listeners_cfg(struct edge *e)
+{
+	char what[CL_CONFIG_ERR_LEN];
+	int rc;
+
+	for (size_t i = 0; i < e->cfg->nlisten; i++) {
+		struct cl_config_listen *li = &e->cfg->listen[i];
+
+		snprintf(what, sizeof(what), "%s:%u: listen[%zu]", e->cfg->name, li->line, i);
+		if ((rc = listen_one(e, li->transport, &li->addr, what)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int start_listeners(struct edge *e)
+{
+	char buf[512], what[560], *save = NULL;
+	int rc;
+
+	if (e->cfg)
+		return start_listeners_cfg(e);
 	snprintf(buf, sizeof(buf), "%s", e->listen);
 	for (char *it = strtok_r(buf, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
 		enum cl_sip_tpt kind;
@@ -277,15 +321,9 @@ static int start_listeners(struct edge *e)
 			cl_cli_err(CMD, "--listen: '%s' is not udp|tcp|tls:ADDRESS:PORT", it);
 			return CL_EXIT_USAGE;
 		}
-		if (kind == CL_SIP_TP_TLS && !e->tls && (rc = start_tls(e)) != 0)
+		snprintf(what, sizeof(what), "--listen %s", it);
+		if ((rc = listen_one(e, kind, &sa, what)) != 0)
 			return rc;
-		rc = cl_sip_tp_listen(e->tp, kind, &sa, e->tls);
-		if (rc) {
-			cl_cli_err(CMD, "--listen %s: %s", it, strerror(rc));
-			return CL_EXIT_FAIL;
-		}
-		cl_sa_format(&sa, addr, sizeof(addr));
-		cl_info(MOD, "listening on %s %s", cl_sip_tpt_name(kind), addr);
 	}
 	return 0;
 }
@@ -338,6 +376,39 @@ static void stop(struct edge *e)
 	}
 	cl_loop_free(e->loop);
 	cl_tls_server_free(e->tls);
+	cl_config_free(e->cfg);
+}
+
+/* -c FILE: every problem is printed, as check-config does; run only uses the listen and
+ * tls sections until the registrar and routing arrive. */
+static int load_config(struct edge *e)
+{
+	struct cl_config_errs errs;
+	struct cl_config *c;
+	int err;
+
+	if (e->flags_given) {
+		cl_cli_err(CMD, "-c replaces --listen, --tls-* and --client-certs; give one or the other");
+		return CL_EXIT_USAGE;
+	}
+	err = cl_config_load_file(&c, e->config, &errs);
+	if (err) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
+		if (errs.total > errs.n)
+			fprintf(stderr, "... and %zu more errors\n", errs.total - errs.n);
+		cl_cli_err(CMD, "%s: %s", e->config, err == EBADMSG ? "invalid configuration"
+								   : strerror(err));
+		return CL_EXIT_FAIL;
+	}
+	e->cfg = c;
+	e->cert = c->tls.certificate;
+	e->key = c->tls.private_key;
+	e->ca = c->tls.ca_file;
+	e->client_auth = c->tls.client_certificates;
+	cl_info(MOD, "%s: %zu listeners, %zu connections, %zu numbers", c->name, c->nlisten,
+		c->nconnections, c->nnumbers);
+	return 0;
 }
 
 int cl_cli_run(int argc, char **argv)
@@ -351,11 +422,8 @@ int cl_cli_run(int argc, char **argv)
 	}
 	if (rc)
 		return rc;
-	if (e.config) {
-		cl_cli_err(CMD, "-c: configuration files arrive with the connections issue; "
-				"use --listen and --tls-*");
-		return CL_EXIT_USAGE;
-	}
+	if (e.config && (rc = load_config(&e)) != 0)
+		return rc;
 	if (e.verbose)
 		cl_log_set_level(CL_LOG_DEBUG);
 	rc = start(&e);

@@ -13,6 +13,8 @@ static const struct cl_cli_cmd g_cmds[] = {
 	{ "version", "print the versions of cipherline and OpenSSL", cl_cli_version },
 	{ "srtp", "protect or unprotect SRTP/SRTCP packets given as hex lines", cl_cli_srtp },
 	{ "run", "start the SIP edge (UDP, TCP, TLS)", cl_cli_run },
+	{ "check-config", "validate a configuration file (every problem, with its line)",
+	  cl_cli_check_config },
 	{ "cert", "check certificate chains, fingerprints and expiry", cl_cli_cert },
 	{ "sdp", "show the SDES answer to an SDP offer, or why it is refused (488)", cl_cli_sdp },
 };
@@ -23,7 +25,7 @@ static void usage(FILE *f)
 		   "       cipherline COMMAND --help\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < CL_ARRAY_SIZE(g_cmds); i++)
-		fprintf(f, "  %-9s %s%s\n", g_cmds[i].name, g_cmds[i].summary,
+		fprintf(f, "  %-12s %s%s\n", g_cmds[i].name, g_cmds[i].summary,
 			g_cmds[i].run ? "" : " (not yet available)");
 }
 
