@@ -23,17 +23,10 @@ trap cleanup EXIT INT TERM
 for tool in sipp stunnel4 kamailio python3; do
 	command -v $tool >/dev/null 2>&1 || { echo "options_tls: $tool is not installed"; exit 1; }
 done
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-	timeout 10 python3 -c '
-import socket, sys, time
-while True:
-    try: socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); break
-    except OSError: time.sleep(0.05)' "$1"
-}
+. "$HERE/../tests/cli/lib/common.sh"
 
 "$CL" cert init --dir "$T/c" --name sip.test --ip 127.0.0.1 >/dev/null 2>&1 || exit 1
-CLP=$(port); KAP=$(port); SCL=$(port); SKA=$(port)
+CLP=$(free_port); KAP=$(free_port); SCL=$(free_port); SKA=$(free_port)
 
 # Servers on CPU 0, the harness (stunnel, sipp) on CPU 1, when there are two CPUs: the
 # harness then cannot take the server's core (PIN=1 turns this on).

@@ -33,25 +33,12 @@ trap 'exit 1' INT TERM
 PASS=0
 FAIL=0
 
-pass() { PASS=$((PASS + 1)); echo "ok   $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-# check NAME COMMAND...: the check passes when COMMAND succeeds.
-check() {
-	c_name=$1
-	shift
-	if "$@"; then pass "$c_name"; else fail "$c_name"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
 # run OUT PROGRAM ARGS...: stdout to OUT, stderr to OUT.err; returns the exit status.
 run() {
 	o=$1
 	shift
 	timeout 20 "$@" </dev/null >"$o" 2>"$o.err"
-}
-has() { grep -qF -- "$2" "$1"; }
-status_is() {
-	[ "$1" = "$2" ] && return 0
-	echo "#   exit status $1, want $2"
-	return 1
 }
 # eq GOT WANT: strings equal, showing both when not.
 eq() {
@@ -68,9 +55,6 @@ field() {
 		on && index($0, k) == 1 { sub(/^  [a-z0-9 ]+: +/, ""); print; exit }' "$1"
 }
 fp() { openssl x509 -in "$1" -noout -fingerprint "-$2" | sed 's/^[^=]*=//'; }
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # serve OUTVAR ARGS...: starts openssl s_server on a free loopback port with ARGS,
 # waits (at most 10 s) until it accepts, and sets OUTVAR to the port ("" on failure).
 serve() {

@@ -25,8 +25,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-pass() { PASS=$((PASS + 1)); echo "ok   $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/lib/common.sh"
 
 # cc WANT_RC NAME FILE...: check-config exits WANT_RC; output in $T/out and $T/err.
 cc() {
@@ -43,8 +42,8 @@ cc() {
 	fi
 }
 
-# has NAME TEXT: the last check-config's stderr holds the line TEXT.
-has() {
+# err_line NAME TEXT: the last check-config's stderr holds the line TEXT.
+err_line() {
 	if grep -qxF "$2" "$T/err"; then pass "$1"; else fail "$1: no line '$2'"; sed 's/^/    /' "$T/err" | head -10; fi
 }
 
@@ -72,11 +71,11 @@ numbers:
   - { number: "+1", connection: nobody }
 EOF
 cc 1 "a broken file is refused" "$T/bad.yaml"
-has "bad transport names file:line:key" "$T/bad.yaml:8: connections[0].inbound.transport: 'tcx' is not udp, tcp or tls"
-has "duplicate connection name" "$T/bad.yaml:9: connections[1].name: 'a' is already the name of another connection"
-has "missing password or ha1" "$T/bad.yaml:9: connections[1]: type credentials needs password or ha1"
-has "unknown key" "$T/bad.yaml:12: colour: unknown key"
-has "number naming an unknown connection" "$T/bad.yaml:14: numbers[0].connection: no connection is called 'nobody'"
+err_line "bad transport names file:line:key" "$T/bad.yaml:8: connections[0].inbound.transport: 'tcx' is not udp, tcp or tls"
+err_line "duplicate connection name" "$T/bad.yaml:9: connections[1].name: 'a' is already the name of another connection"
+err_line "missing password or ha1" "$T/bad.yaml:9: connections[1]: type credentials needs password or ha1"
+err_line "unknown key" "$T/bad.yaml:12: colour: unknown key"
+err_line "number naming an unknown connection" "$T/bad.yaml:14: numbers[0].connection: no connection is called 'nobody'"
 if [ "$(wc -l <"$T/err")" -eq 5 ]; then pass "every error is printed (5)"; else fail "errors printed: $(wc -l <"$T/err")"; fi
 
 printf 'domain: sip.test\nlisten:\n  - { transport: udp, address: 127.0.0.1 }\nconnections:\n  - name: s\n    type: credentials\n    username: s\n    password: hunter2-secret\n    port: 5\n' >"$T/secret.yaml"
@@ -88,7 +87,7 @@ cc 1 "a YAML syntax error is refused" "$T/syntax.yaml"
 if grep -q "^$T/syntax.yaml:[0-9]*: YAML: " "$T/err"; then pass "syntax error names file and line"; else fail "syntax error: $(cat "$T/err")"; fi
 
 cc 1 "a missing file" "$T/none.yaml"
-has "missing file is named" "$T/none.yaml: cannot open: No such file or directory"
+err_line "missing file is named" "$T/none.yaml: cannot open: No such file or directory"
 cc 2 "no FILE is a usage error"
 cc 2 "two FILEs are a usage error" etc/cipherline.yaml etc/cipherline.yaml
 cc 2 "an unknown option is a usage error" --frob etc/cipherline.yaml

@@ -21,12 +21,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-check() { # name command...
+. "$HERE/lib/common.sh"
+check_out() { # name command...: like check, and shows the output on failure
 	n=$1
 	shift
-	if "$@" >"$T/out" 2>&1; then ok "$n"; else bad "$n"; sed 's/^/    /' "$T/out" | tail -15; fi
+	if "$@" >"$T/out" 2>&1; then pass "$n"; else fail "$n"; sed 's/^/    /' "$T/out" | tail -15; fi
 }
 
 for tool in sipp stunnel4 python3 timeout; do
@@ -36,21 +35,6 @@ for tool in sipp stunnel4 python3 timeout; do
 		exit 1
 	fi
 done
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_port PORT: until something accepts TCP on it (5 s at most).
-wait_port() {
-	timeout 5 python3 -c '
-import socket, sys, time
-while True:
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); break
-    except OSError:
-        time.sleep(0.05)' "$1"
-}
 
 P=$(free_port)
 PT=$(free_port)
@@ -63,12 +47,12 @@ if python3 -c 'import socket; s = socket.socket(socket.AF_INET6, socket.SOCK_DGR
 	LISTEN6=",udp:[::1]:$P6"
 fi
 timeout 20 "$CL" cert init --dir "$T/certs" --name sip.test --ip 127.0.0.1 >/dev/null 2>&1 ||
-	bad "cert init for the edge"
+	fail "cert init for the edge"
 "$CL" run --listen "udp:127.0.0.1:$P,tcp:127.0.0.1:$P,tls:127.0.0.1:$PT$LISTEN6" \
 	--tls-cert "$T/certs/server-chain.pem" --tls-key "$T/certs/server.key" 2>"$T/edge.log" &
 EDGE=$!
 PIDS="$PIDS $EDGE"
-wait_port "$P" && wait_port "$PT" || bad "edge listens"
+wait_port "$P" && wait_port "$PT" || fail "edge listens"
 
 sipp_run() { # transport scenario target extra...
 	tr=$1
@@ -79,9 +63,9 @@ sipp_run() { # transport scenario target extra...
 		-max_recv_loops 1000 -max_socket 1000 "$@" >"$T/sipp.out" 2>&1
 }
 
-check "sipp OPTIONS over UDP (50 requests, 200 OK each)" sipp_run u1 options.xml "127.0.0.1:$P" -m 50 -r 100
-check "sipp OPTIONS over TCP, one connection (50)" sipp_run t1 options.xml "127.0.0.1:$P" -m 50 -r 100
-check "sipp OPTIONS over TCP, a connection per request (20)" sipp_run tn options.xml "127.0.0.1:$P" -m 20 -r 50
+check_out "sipp OPTIONS over UDP (50 requests, 200 OK each)" sipp_run u1 options.xml "127.0.0.1:$P" -m 50 -r 100
+check_out "sipp OPTIONS over TCP, one connection (50)" sipp_run t1 options.xml "127.0.0.1:$P" -m 50 -r 100
+check_out "sipp OPTIONS over TCP, a connection per request (20)" sipp_run tn options.xml "127.0.0.1:$P" -m 20 -r 50
 
 # TLS through stunnel: sipp has no TLS in Debian (PEERS.md).
 cat >"$T/stunnel.conf" <<CONF
@@ -98,9 +82,9 @@ sni = sip.test
 CONF
 stunnel4 "$T/stunnel.conf" >"$T/stunnel.log" 2>&1 &
 PIDS="$PIDS $!"
-wait_port "$PS" || bad "stunnel listens"
-check "sipp OPTIONS over TLS via stunnel, one connection (50)" sipp_run t1 options_tls.xml "127.0.0.1:$PS" -m 50 -r 100
-check "sipp OPTIONS over TLS via stunnel, a connection per request (20)" sipp_run tn options_tls.xml "127.0.0.1:$PS" -m 20 -r 20
+wait_port "$PS" || fail "stunnel listens"
+check_out "sipp OPTIONS over TLS via stunnel, one connection (50)" sipp_run t1 options_tls.xml "127.0.0.1:$PS" -m 50 -r 100
+check_out "sipp OPTIONS over TLS via stunnel, a connection per request (20)" sipp_run tn options_tls.xml "127.0.0.1:$PS" -m 20 -r 20
 
 # Raw requests: send one, print the first response line.
 raw() { # proto request-file
@@ -130,8 +114,8 @@ req() { # file method extra-header-lines (use \r\n); branch and Call-ID come fro
 expect() { # name proto file want
 	got=$(raw "$2" "$3")
 	case "$got" in
-	$4*) ok "$1 ($got)" ;;
-	*) bad "$1: got '$got', want '$4'" ;;
+	$4*) pass "$1 ($got)" ;;
+	*) fail "$1: got '$got', want '$4'" ;;
 	esac
 }
 
@@ -166,8 +150,8 @@ print(s.recv(65535).split(b'\r\n')[0].decode())
 PY
 )
 	case "$got" in
-	"SIP/2.0 200"*) ok "OPTIONS over UDP on [::1] ($got)" ;;
-	*) bad "OPTIONS over UDP on [::1]: got '$got'" ;;
+	"SIP/2.0 200"*) pass "OPTIONS over UDP on [::1] ($got)" ;;
+	*) fail "OPTIONS over UDP on [::1]: got '$got'" ;;
 	esac
 else
 	echo "skip IPv6: ::1 is not available on this machine"
@@ -177,7 +161,7 @@ got=$(timeout 10 python3 -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 3); s.settimeout(3)
 s.sendall(b"\r\n\r\n"); print(repr(s.recv(16)))' "$P")
-if [ "$got" = "b'\\r\\n'" ]; then ok "CRLFCRLF keepalive answered with CRLF (RFC 5626)"; else bad "keepalive: got $got"; fi
+if [ "$got" = "b'\\r\\n'" ]; then pass "CRLFCRLF keepalive answered with CRLF (RFC 5626)"; else fail "keepalive: got $got"; fi
 
 # SIGHUP reload: a TLS connection opened before keeps working; new handshakes get the new
 # certificate (issue 4 §2).
@@ -210,14 +194,14 @@ except ssl.SSLError:
 print("reload ok")
 PY
 if grep -q "reload ok" "$T/reload.out"; then
-	ok "SIGHUP reloads the certificate; an open TLS connection keeps working"
+	pass "SIGHUP reloads the certificate; an open TLS connection keeps working"
 else
-	bad "SIGHUP reload"
+	fail "SIGHUP reload"
 	sed 's/^/    /' "$T/reload.out" | tail -8
 fi
 
-if kill -0 "$EDGE" 2>/dev/null; then ok "the edge is still running"; else bad "the edge died"; fi
+if kill -0 "$EDGE" 2>/dev/null; then pass "the edge is still running"; else fail "the edge died"; fi
 kill "$EDGE" 2>/dev/null
-timeout 5 sh -c "while kill -0 $EDGE 2>/dev/null; do sleep 0.1; done" && ok "SIGTERM stops the edge" || bad "SIGTERM did not stop the edge"
+timeout 5 sh -c "while kill -0 $EDGE 2>/dev/null; do sleep 0.1; done" && pass "SIGTERM stops the edge" || fail "SIGTERM did not stop the edge"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -27,14 +27,7 @@ AV="$FX/audio-video-offer.sdp"
 BADM="$FX/bad-m-offer.sdp"
 CR=$(printf '\r')
 
-pass() { PASS=$((PASS + 1)); echo "ok   $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-# check NAME COMMAND...: the check passes when COMMAND succeeds.
-check() {
-	c_name=$1
-	shift
-	if "$@"; then pass "$c_name"; else fail "$c_name"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
 
 # run OUT IN ARGS...: cipherline ARGS with stdin from IN, stdout to OUT, stderr to
 # OUT.err. Returns the exit status (124 on timeout).
@@ -45,13 +38,6 @@ run() {
 	timeout 20 "$CL" "$@" <"$i" >"$o" 2>"$o.err"
 }
 
-has() { grep -qF -- "$2" "$1"; }
-hasnt() { ! grep -qF -- "$2" "$1"; }
-status_is() {
-	[ "$1" = "$2" ] && return 0
-	echo "#   exit status $1, want $2"
-	return 1
-}
 # count_is FILE PATTERN N: N lines of FILE match the basic regex PATTERN.
 count_is() {
 	got=$(grep -c -- "$2" "$1")

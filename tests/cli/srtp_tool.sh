@@ -46,14 +46,7 @@ key_for() {
 	esac
 }
 
-pass() { PASS=$((PASS + 1)); echo "ok   $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
-# check NAME COMMAND...: the check passes when COMMAND succeeds.
-check() {
-	c_name=$1
-	shift
-	if "$@"; then pass "$c_name"; else fail "$c_name"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
 
 # run OUT IN PROGRAM ARGS...: stdin from IN, stdout to OUT, stderr to OUT.err.
 # Returns the program's exit status (124 on timeout).
@@ -76,14 +69,7 @@ same() {
 }
 
 # has FILE STRING: FILE contains STRING literally.
-has() { grep -qF -- "$2" "$1"; }
-hasnt() { ! grep -qF -- "$2" "$1"; }
 # status_is GOT WANT
-status_is() {
-	[ "$1" = "$2" ] && return 0
-	echo "#   exit status $1, want $2"
-	return 1
-}
 # line_is FILE N TEXT: line N of FILE is exactly TEXT.
 line_is() {
 	got=$(sed -n "$2p" "$1")
